@@ -1,0 +1,100 @@
+// Package urlpath maps request paths to slash-separated file names the way
+// Python's http.server does, without ever leaving the served root.
+//
+// Every package of simplehttp that touches a file system resolves a request
+// through [FromRequest], so the file handler, the index lookup, the listing
+// and the CGI middleware all agree on which name a request means.
+package urlpath
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Raw returns the request path as the client sent it (still percent-encoded),
+// without a "#fragment". It honours http.StripPrefix, which trims both
+// URL.Path and URL.RawPath.
+//
+// net/http does not split a fragment off the request target (it is not
+// expected in a request), so "/a.txt#x" arrives with "#x" in the path; Python
+// drops it, and so do we.
+func Raw(u *url.URL) string {
+	raw := u.RawPath
+	if raw == "" {
+		// With RawPath empty the escaped form of Path is what was sent, and a
+		// '#' in Path can only have come from "%23": it is part of the name.
+		return u.EscapedPath()
+	}
+	if i := strings.IndexByte(raw, '#'); i >= 0 {
+		raw = raw[:i]
+	}
+	return raw
+}
+
+// FromRequest returns the fs.FS name that the request's path maps to ("."
+// for the root) and whether the path, as sent, ended in a slash. ok is false
+// when the path cannot name a file (a bad escape or a NUL byte); callers
+// answer that as if the file did not exist.
+//
+// The mapping follows Python's translate_path: the path is percent-decoded
+// once ("%2f" becomes a separator), empty and "." segments are dropped, ".."
+// removes the previous segment and is dropped at the root. The trailing
+// slash is looked for in the path as sent (Python 3.12's rule), so
+// "/a.txt%2f" names the file a.txt without a trailing slash.
+func FromRequest(r *http.Request) (name string, trailingSlash bool, ok bool) {
+	if r.URL.RawPath == "" {
+		// Path is already decoded and holds no fragment (see Raw).
+		return Clean(r.URL.Path), strings.HasSuffix(r.URL.Path, "/"), !strings.ContainsRune(r.URL.Path, 0)
+	}
+	raw := Raw(r.URL)
+	decoded, err := url.PathUnescape(raw)
+	if err != nil || strings.ContainsRune(decoded, 0) {
+		return "", false, false
+	}
+	return Clean(decoded), strings.HasSuffix(raw, "/"), true
+}
+
+// Clean resolves a decoded, slash-separated path into an fs.FS name: "."
+// for the root, otherwise segments joined by "/" with no empty, "." or ".."
+// segment. A ".." above the root is dropped, as Python's posixpath.normpath
+// does for an absolute path.
+func Clean(p string) string {
+	if p == "" || p == "/" {
+		return "."
+	}
+	// Fast path: already clean ("/a/b.txt", "/dir/").
+	if clean := strings.Trim(p, "/"); isClean(clean) {
+		if clean == "" {
+			return "."
+		}
+		return clean
+	}
+	parts := make([]string, 0, strings.Count(p, "/")+1)
+	for seg := range strings.SplitSeq(p, "/") {
+		switch seg {
+		case "", ".":
+		case "..":
+			if len(parts) > 0 {
+				parts = parts[:len(parts)-1]
+			}
+		default:
+			parts = append(parts, seg)
+		}
+	}
+	if len(parts) == 0 {
+		return "."
+	}
+	return strings.Join(parts, "/")
+}
+
+// isClean reports whether s (with no leading or trailing slash) has no
+// empty, "." or ".." segment.
+func isClean(s string) bool {
+	for seg := range strings.SplitSeq(s, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return s == ""
+		}
+	}
+	return true
+}

@@ -1,0 +1,73 @@
+package urlpath
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestFromRequest(t *testing.T) {
+	tests := []struct {
+		target string
+		name   string
+		slash  bool
+		ok     bool
+	}{
+		{"/", ".", true, true},
+		{"/a.txt", "a.txt", false, true},
+		{"/dir/", "dir", true, true},
+		{"//dir//a.txt", "dir/a.txt", false, true},
+		{"/../a.txt", "a.txt", false, true},        // Python: a ".." above the root is dropped
+		{"/x/../../a.txt", "a.txt", false, true},   //
+		{"/./dir/./", "dir", true, true},           //
+		{"/a.txt%2f", "a.txt", false, true},        // Python 3.12: the slash is looked for in the raw path
+		{"/dir%2fa.txt", "dir/a.txt", false, true}, // %2f decodes to a separator
+		{"/a%20b.txt", "a b.txt", false, true},     //
+		{"/a%23b", "a#b", false, true},             // an encoded '#' is part of the name
+		{"/a.txt#frag", "a.txt", false, true},      // a raw fragment is dropped
+		{"/%2e%2e/%2e%2e/etc/passwd", "etc/passwd", false, true},
+		{"/a%00b", "", false, false},  // NUL: cannot name a file
+		{"/%ff", "\xff", false, true}, // invalid UTF-8 is kept as bytes
+		{"/dir/..", ".", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, tt.target, nil)
+			name, slash, ok := FromRequest(r)
+			assert.Equal(t, tt.ok, ok)
+			if tt.ok {
+				assert.Equal(t, tt.name, name)
+				assert.Equal(t, tt.slash, slash)
+			}
+		})
+	}
+}
+
+func TestFromRequestUnderStripPrefix(t *testing.T) {
+	var name string
+	h := http.StripPrefix("/static", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name, _, _ = FromRequest(r)
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/static/d%2fa%20b.txt", nil))
+	assert.Equal(t, "d/a b.txt", name)
+}
+
+func FuzzClean(f *testing.F) {
+	for _, s := range []string{"/", "/a/../b", "//x//y/", "/../../..", "/a/./b/.."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		name := Clean(p)
+		if name == "." {
+			return
+		}
+		for _, seg := range strings.Split(name, "/") {
+			if seg == "" || seg == "." || seg == ".." {
+				t.Fatalf("Clean(%q) = %q has segment %q", p, name, seg)
+			}
+		}
+	})
+}
