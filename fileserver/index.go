@@ -1,0 +1,66 @@
+package fileserver
+
+import (
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+
+	"github.com/simplehttp/simplehttp/internal/urlpath"
+)
+
+// Index returns a middleware that serves a directory's index page: a GET or
+// HEAD whose path ends in "/" and names a directory of fsys holding a
+// regular file called "index.html", else "index.htm" (see
+// [WithIndexNames]), is passed to next as a clone of the request whose path
+// names that file (r.RequestURI is kept, so logs show what the client sent).
+// Symbolic links are followed as fsys follows them. A directory called
+// index.html does not count. Every other request goes to next untouched.
+//
+// Index belongs in front of the listing middleware and the terminal
+// handler of [New]; next is expected to serve the file.
+//
+// Index panics if fsys is nil.
+func Index(fsys fs.FS, opts ...Option) func(http.Handler) http.Handler {
+	if fsys == nil {
+		panic("fileserver: Index: nil fs.FS")
+	}
+	names := newConfig(opts).indexNames
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				if dir, trailingSlash, ok := urlpath.FromRequest(r); ok && trailingSlash {
+					for _, index := range names {
+						info, err := fs.Stat(fsys, path.Join(dir, index))
+						if err == nil && info.Mode().IsRegular() {
+							next.ServeHTTP(w, withIndex(r, index))
+							return
+						}
+					}
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// withIndex returns a shallow copy of r whose URL path (ending in "/") has
+// the file name index appended, the same way under any prefix.
+func withIndex(r *http.Request, index string) *http.Request {
+	u := *r.URL
+	if r.URL.RawPath == "" {
+		u.Path = r.URL.Path + index
+	} else {
+		raw := urlpath.Raw(r.URL) // without a "#fragment"
+		decoded, err := url.PathUnescape(raw)
+		if err != nil {
+			decoded = r.URL.Path
+		}
+		u.Path = decoded + index
+		u.RawPath = raw + url.PathEscape(index)
+	}
+	r2 := new(http.Request)
+	*r2 = *r
+	r2.URL = &u
+	return r2
+}
