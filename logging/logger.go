@@ -1,0 +1,162 @@
+package logging
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// A Logger writes an access log line for every request that passes through
+// its [Logger.Handler], and lets other middleware add lines of their own with
+// [Logger.Logf]. A Logger is safe for concurrent use: it builds each line in
+// a buffer of its own and hands it to the io.Writer in a single Write call,
+// under a mutex, so the io.Writer need not be safe for concurrent use and
+// lines from concurrent requests never interleave.
+type Logger struct {
+	w      io.Writer
+	mu     sync.Mutex // serialises the Writes on w
+	format Format
+	slog   *slog.Logger
+	now    func() time.Time
+
+	pyStamp  stampCache // for Python lines and Logf
+	clfStamp stampCache // for Common and Combined lines
+
+	responses sync.Pool // of *response
+	lines     sync.Pool // of *lineBuffer, for Logf
+}
+
+// NewLogger returns a Logger writing to w, configured by opts. By default it
+// writes Python 3.12's lines ([Python]), in time.Local, reading the time
+// from time.Now. NewLogger panics, with a message starting "logging: ", on a
+// nil w (unless [WithSlog] is given), an unknown [Format], a nil clock or a
+// nil location.
+func NewLogger(w io.Writer, opts ...Option) *Logger {
+	c := config{format: Python, clock: time.Now, loc: time.Local}
+	for _, opt := range opts {
+		opt(&c)
+	}
+	switch {
+	case c.format < Python || c.format > Combined:
+		panic("logging: unknown format " + c.format.String())
+	case c.clock == nil:
+		panic("logging: nil clock")
+	case c.loc == nil:
+		panic("logging: nil location")
+	case w == nil && c.slog == nil:
+		panic("logging: nil io.Writer")
+	}
+	l := &Logger{
+		w:        w,
+		format:   c.format,
+		slog:     c.slog,
+		now:      c.clock,
+		pyStamp:  stampCache{layout: pythonLayout, loc: c.loc},
+		clfStamp: stampCache{layout: commonLayout, loc: c.loc},
+	}
+	l.responses.New = func() any { return newResponse(l) }
+	l.lines.New = func() any { return new(lineBuffer) }
+	return l
+}
+
+// New returns the logging middleware: NewLogger(w, opts...).Handler. Use
+// [NewLogger] instead when other middleware needs [Logger.Logf].
+func New(w io.Writer, opts ...Option) func(http.Handler) http.Handler {
+	return NewLogger(w, opts...).Handler
+}
+
+// Handler returns a handler that serves the request with next and logs it.
+//
+// In the [Python] format the request line is written when next sends the
+// status (WriteHeader, or the first Write or ReadFrom; when next writes
+// nothing, when it returns, as a 200), so lines next logs with Logf after
+// that follow it, as in Python. For a status of 400 or more, the line
+// "code N, message M" comes first, M being the first line of the
+// text/plain body next writes (what http.Error writes), else Python's short
+// message for N; both lines wait for that message until next's first body
+// write or its return, and are then written together in a single Write.
+// The [Common] and [Combined] lines and the slog records are written when
+// next returns, as the byte count is known only then.
+//
+// The http.ResponseWriter next sees is wrapped with httpsnoop and has
+// exactly the optional interfaces of the original (io.ReaderFrom,
+// io.StringWriter, http.Flusher, http.Hijacker, http.Pusher, ...);
+// ReadFrom calls the original's, so sendfile still happens and its bytes
+// are counted. Hijacked connections are logged with the status written
+// before the hijack, 200 when none was. A request whose handler panics is
+// not logged, unless its request line was already written.
+//
+// Handler sits inside the errorpage middleware, so that it sees the
+// http.Error text, and outside everything that logs through Logf.
+func (l *Logger) Handler(next http.Handler) http.Handler {
+	if next == nil {
+		panic("logging: nil handler")
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := l.responses.Get().(*response)
+		s.begin(w, r)
+		next.ServeHTTP(s.wrap(w), r)
+		s.end()
+		l.responses.Put(s)
+	})
+}
+
+// Logf writes one line about r the way Python's log_message does:
+//
+//	ADDR - - [21/Nov/2026 15:04:05] MESSAGE
+//
+// where ADDR is r's client address without the port and MESSAGE is format
+// and args formatted as by fmt.Sprintf, scrubbed of control characters.
+// It writes this form whatever the [Format]; with [WithSlog] the message
+// becomes a record instead. r may be nil (the address is then "-").
+func (l *Logger) Logf(r *http.Request, format string, args ...any) {
+	if l.slog != nil {
+		ctx := context.Background()
+		if r != nil {
+			ctx = r.Context()
+		}
+		l.slog.LogAttrs(ctx, slog.LevelInfo, fmt.Sprintf(format, args...),
+			slog.String("remote_addr", clientAddr(r)))
+		return
+	}
+	lb := l.lines.Get().(*lineBuffer)
+	lb.msg = fmt.Appendf(lb.msg[:0], format, args...)
+	lb.line = l.appendPythonPrefix(lb.line[:0], r, l.now())
+	lb.line = appendScrubbed(lb.line, lb.msg, false)
+	lb.line = append(lb.line, '\n')
+	l.write(lb.line)
+	if cap(lb.line) <= maxPooled && cap(lb.msg) <= maxPooled {
+		l.lines.Put(lb)
+	}
+}
+
+// maxPooled is the largest buffer a Logger keeps for reuse.
+const maxPooled = 64 << 10
+
+type lineBuffer struct {
+	msg, line []byte
+}
+
+func (l *Logger) write(b []byte) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, _ = l.w.Write(b)
+}
+
+// clientAddr returns the host part of r.RemoteAddr, as Python's
+// address_string returns client_address[0] (an IPv6 address without
+// brackets), or the whole of it when it has no port.
+func clientAddr(r *http.Request) string {
+	if r == nil || r.RemoteAddr == "" {
+		return "-"
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
