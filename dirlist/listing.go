@@ -1,0 +1,212 @@
+package dirlist
+
+import (
+	"cmp"
+	"io/fs"
+	"net/url"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Listing is what a listing page is made from: the data a template given
+// to [WithTemplate] receives (as a *Listing), and the JSON form's body.
+type Listing struct {
+	// Path is the directory's path as the client asked for it (percent-
+	// decoded once, without ?query or #fragment, a leading "//" reduced to
+	// "/"), for display; it is not escaped, let the template escape it. It
+	// is valid UTF-8 (U+FFFD stands for bytes that were not).
+	Path string `json:"path"`
+	// Root is true when the directory is the root of the served fs.FS, so
+	// a link to "../" would leave what is served.
+	Root bool `json:"root"`
+	// Entries are the directory's entries in display order (see Sort).
+	Entries []Entry `json:"entries"`
+	// Sort is the column the entries are ordered by: "name", "size" or
+	// "time", from the query parameter sort (default "name").
+	Sort string `json:"sort"`
+	// Desc is true when the order is descending (query parameter
+	// order=desc). Directories come first in either order.
+	Desc bool `json:"desc"`
+	// Filter is the query parameter q: when not empty only entries whose
+	// name contains it, ignoring case, are listed.
+	Filter string `json:"filter,omitempty"`
+}
+
+// Entry is one name in a [Listing].
+type Entry struct {
+	// Name is the entry's name as valid UTF-8 (U+FFFD replaces bytes that
+	// are not), without "/" or "@". Let the template escape it.
+	Name string `json:"name"`
+	// Href is the link to the entry relative to the listing: the name
+	// percent-encoded like Python's urllib.parse.quote (from its raw bytes,
+	// so it always leads back to the entry), plus "/" for a directory.
+	// It is safe to use as an href as it is.
+	Href string `json:"href"`
+	// IsDir is true for a directory and for a symbolic link to one.
+	IsDir bool `json:"dir"`
+	// IsSymlink is true for a symbolic link (Python appends "@").
+	IsSymlink bool `json:"symlink"`
+	// Size is the size in bytes (of the link's target for a link that
+	// resolves); 0 for a directory.
+	Size int64 `json:"size"`
+	// ModTime is the modification time (of the link's target for a link
+	// that resolves), in the location set by [WithLocation].
+	ModTime time.Time `json:"modified"`
+
+	raw string // the name's bytes
+	key string // sortKey(raw)
+}
+
+// SortHref returns the query string ("?sort=size&order=desc&q=...") that
+// orders the listing by column ("name", "size" or "time"): ascending, or
+// the reverse of the current order when the listing is already sorted by
+// column. The filter is kept.
+func (l *Listing) SortHref(column string) string {
+	v := url.Values{}
+	v.Set("sort", column)
+	if column == l.Sort && !l.Desc {
+		v.Set("order", "desc")
+	}
+	if l.Filter != "" {
+		v.Set("q", l.Filter)
+	}
+	return "?" + v.Encode()
+}
+
+// SortMark returns "▲" or "▼" when the listing is sorted by column
+// (ascending or descending), else "".
+func (l *Listing) SortMark(column string) string {
+	switch {
+	case column != l.Sort:
+		return ""
+	case l.Desc:
+		return "▼"
+	default:
+		return "▲"
+	}
+}
+
+// HumanSize returns the size for people: "512 B", "1.5 KiB", "20 MiB".
+func (e Entry) HumanSize() string {
+	const unit = 1024
+	if e.Size < unit {
+		return strconv.FormatInt(e.Size, 10) + " B"
+	}
+	f := float64(e.Size)
+	i := -1
+	for f >= unit && i < 5 {
+		f /= unit
+		i++
+	}
+	prec := 1
+	if f >= 100 {
+		prec = 0
+	}
+	return strconv.FormatFloat(f, 'f', prec, 64) + " " + "KMGTPE"[i:i+1] + "iB"
+}
+
+// readEntries lists the directory dir of fsys in Python's order: by
+// sortKey, ties by the name's bytes. With info it fills Size and ModTime.
+func readEntries(fsys fs.FS, dir string, hide func(string) bool, info bool, loc *time.Location) ([]Entry, error) {
+	des, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]Entry, 0, len(des))
+	for _, de := range des {
+		name := de.Name()
+		if hide != nil && hide(name) {
+			continue
+		}
+		e := Entry{raw: name, key: sortKey(name), IsDir: de.IsDir()}
+		var fi fs.FileInfo
+		if de.Type()&fs.ModeSymlink != 0 {
+			e.IsSymlink = true
+			// Like Python's os.path.isdir, follow the link. A link the
+			// file system will not follow (out of an os.Root, broken)
+			// is not a directory.
+			if target, err := fs.Stat(fsys, path.Join(dir, name)); err == nil {
+				e.IsDir = target.IsDir()
+				fi = target
+			}
+		}
+		if info {
+			if fi == nil {
+				fi, _ = de.Info()
+			}
+			if fi != nil {
+				if !e.IsDir {
+					e.Size = fi.Size()
+				}
+				e.ModTime = fi.ModTime().In(loc)
+			}
+		}
+		entries = append(entries, e)
+	}
+	slices.SortFunc(entries, byName)
+	return entries, nil
+}
+
+// byName is Python's order: the lower-cased name, then (where Python keeps
+// the order of the disk) the name's bytes.
+func byName(a, b Entry) int {
+	if c := strings.Compare(a.key, b.key); c != 0 {
+		return c
+	}
+	return strings.Compare(a.raw, b.raw)
+}
+
+// fill sets Name and Href, which only the rich forms need.
+func fill(entries []Entry) {
+	for i := range entries {
+		e := &entries[i]
+		e.Name = toValidUTF8(e.raw)
+		if e.IsDir {
+			e.Href = quote(e.raw + "/")
+		} else {
+			e.Href = quote(e.raw)
+		}
+	}
+}
+
+// order sorts entries (already in name order) for the rich forms:
+// directories first, then by column, ties in name order.
+func order(entries []Entry, column string, desc bool) {
+	cmpCol := func(a, b Entry) int { return 0 }
+	switch column {
+	case "size":
+		cmpCol = func(a, b Entry) int { return cmp.Compare(a.Size, b.Size) }
+	case "time":
+		cmpCol = func(a, b Entry) int { return a.ModTime.Compare(b.ModTime) }
+	}
+	slices.SortStableFunc(entries, func(a, b Entry) int {
+		if a.IsDir != b.IsDir {
+			if a.IsDir {
+				return -1
+			}
+			return 1
+		}
+		c := cmpCol(a, b)
+		if c == 0 && column != "size" && column != "time" {
+			c = byName(a, b)
+		}
+		if desc {
+			return -c
+		}
+		return c
+	})
+}
+
+// filter keeps the entries whose name contains q, ignoring case.
+func filter(entries []Entry, q string) []Entry {
+	if q == "" {
+		return entries
+	}
+	q = strings.ToLower(q)
+	return slices.DeleteFunc(entries, func(e Entry) bool {
+		return !strings.Contains(strings.ToLower(e.Name), q)
+	})
+}

@@ -1,0 +1,96 @@
+package dirlist
+
+import (
+	"html/template"
+	"strings"
+	"time"
+)
+
+// An Option configures the middleware returned by [New].
+type Option func(*config)
+
+type config struct {
+	rich   bool
+	tmpl   *template.Template
+	json   bool
+	hide   []func(name string) bool
+	loc    *time.Location
+	badNil string // the option that was given nil, reported by New
+}
+
+// WithRichListing serves a richer HTML page instead of Python's: size and
+// modification time columns, sorting by name, size or time (directories
+// first; query parameters sort=name|size|time and order=asc|desc, so it
+// works without JavaScript), a filter box (query parameter q, filtered as
+// you type when JavaScript runs), a parent-directory link, dark mode through
+// prefers-color-scheme, and a layout that reads on a phone. The page loads
+// nothing from elsewhere; its inline style and script are pinned by a
+// Content-Security-Policy header, so even a name that escaped escaping could
+// not run a script. It cannot be combined with [WithTemplate].
+//
+// Default: off, the page is Python's, byte for byte.
+func WithRichListing() Option {
+	return func(c *config) { c.rich = true }
+}
+
+// WithTemplate renders listings with t, executed with a *[Listing], and
+// answers them as "text/html; charset=utf-8". Query parameters sort, order
+// and q apply as with [WithRichListing]. If t fails to execute, the answer
+// is a 500. It cannot be combined with [WithRichListing].
+//
+// Default: none, the page is Python's.
+func WithTemplate(t *template.Template) Option {
+	return func(c *config) {
+		if t == nil {
+			c.badNil = "WithTemplate"
+		}
+		c.tmpl = t
+	}
+}
+
+// WithJSON also answers listings as JSON (the [Listing] structure,
+// "application/json") when the request has the query parameter format=json,
+// or an Accept header that lists application/json above text/html
+// (wildcards do not count) and no format=html. Listing responses then carry
+// "Vary: Accept".
+//
+// Default: off, only HTML.
+func WithJSON() Option {
+	return func(c *config) { c.json = true }
+}
+
+// WithHide leaves out of listings the names for which hide returns true.
+// It only hides names from the listing; serving the files is the file
+// handler's business. It may be given several times: a name is hidden when
+// any of them says so.
+//
+// Default: every name is listed, as Python does.
+func WithHide(hide func(name string) bool) Option {
+	return func(c *config) {
+		if hide == nil {
+			c.badNil = "WithHide"
+		}
+		c.hide = append(c.hide, hide)
+	}
+}
+
+// WithHideDotfiles leaves names that start with "." out of listings, like
+// WithHide with a function that says so.
+//
+// Default: dotfiles are listed, as Python does.
+func WithHideDotfiles() Option {
+	return WithHide(func(name string) bool { return strings.HasPrefix(name, ".") })
+}
+
+// WithLocation sets the time zone of [Entry.ModTime] for the rich page,
+// templates and JSON.
+//
+// Default: time.UTC.
+func WithLocation(loc *time.Location) Option {
+	return func(c *config) {
+		if loc == nil {
+			c.badNil = "WithLocation"
+		}
+		c.loc = loc
+	}
+}
