@@ -1,0 +1,305 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/simplehttp/simplehttp/internal/pyrepr"
+)
+
+// config is what the command line asks for.
+type config struct {
+	port           int    // 0 picks a free port
+	bind           string // "" listens on every interface
+	directory      string // "" serves the current directory
+	protocol       string // "HTTP/1.0" or "HTTP/1.1"
+	cgi            bool
+	tlsCert        string
+	tlsKey         string
+	followSymlinks bool
+	help           bool // -h/--help: print help and exit 0
+}
+
+// Protocol versions -p/--protocol accepts.
+const (
+	http10 = "HTTP/1.0"
+	http11 = "HTTP/1.1"
+)
+
+// usage is Python's usage line with our program name. The options that
+// Python's http.server lacks are listed by -h only, so that every error
+// reads exactly as Python's does.
+const usage = "usage: simplehttp [-h] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-p VERSION] [port]\n"
+
+// help is what -h/--help prints, laid out as argparse lays out Python's.
+const help = usage + `
+positional arguments:
+  port                  bind to this port (default: 8000)
+
+options:
+  -h, --help            show this help message and exit
+  --cgi                 run as CGI server
+  -b ADDRESS, --bind ADDRESS
+                        bind to this address (default: all interfaces)
+  -d DIRECTORY, --directory DIRECTORY
+                        serve this directory (default: current directory)
+  -p VERSION, --protocol VERSION
+                        conform to this HTTP version (default: HTTP/1.0)
+
+beyond Python's http.server:
+  --tls-cert PATH       serve HTTPS (and HTTP/2) with this certificate chain
+                        (PEM)
+  --tls-key PATH        the certificate's private key (PEM; default: read it
+                        from --tls-cert)
+  --follow-symlinks     follow symbolic links that lead out of the directory
+                        (Python follows every link)
+`
+
+// usageError is a command-line mistake: printed after the usage line as
+// "simplehttp: error: ...", exit status 2, as argparse does.
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+func usageErrorf(format string, args ...any) error {
+	return usageError(fmt.Sprintf(format, args...))
+}
+
+// option is one optional argument. Options are matched the way argparse
+// matches them: exactly, by an unambiguous prefix of the long name
+// ("--bi"), with the value attached ("--bind=x", "-bx", "-b=x") or in
+// the next argument.
+type option struct {
+	short, long string // "-b", "--bind"; either may be empty
+	takesValue  bool
+	apply       func(c *config, value string) error
+}
+
+// name is how argparse names the option in errors: "-b/--bind".
+func (o *option) name() string {
+	if o.short == "" {
+		return o.long
+	}
+	return o.short + "/" + o.long
+}
+
+var options = []*option{
+	{short: "-h", long: "--help", apply: func(c *config, _ string) error { c.help = true; return nil }},
+	{long: "--cgi", apply: func(c *config, _ string) error { c.cgi = true; return nil }},
+	{short: "-b", long: "--bind", takesValue: true, apply: func(c *config, v string) error { c.bind = v; return nil }},
+	{short: "-d", long: "--directory", takesValue: true, apply: func(c *config, v string) error { c.directory = v; return nil }},
+	{short: "-p", long: "--protocol", takesValue: true, apply: func(c *config, v string) error {
+		if v != http10 && v != http11 {
+			return usageErrorf("argument -p/--protocol: invalid choice: %s (choose from %s, %s)",
+				pyrepr.String(v), pyrepr.String(http10), pyrepr.String(http11))
+		}
+		c.protocol = v
+		return nil
+	}},
+	{long: "--tls-cert", takesValue: true, apply: func(c *config, v string) error { c.tlsCert = v; return nil }},
+	{long: "--tls-key", takesValue: true, apply: func(c *config, v string) error { c.tlsKey = v; return nil }},
+	{long: "--follow-symlinks", apply: func(c *config, _ string) error { c.followSymlinks = true; return nil }},
+}
+
+// negativeNumber is argparse's test for an argument that is a value even
+// though it starts with "-" (our parser has no option that looks like one).
+var negativeNumber = regexp.MustCompile(`^-\d+$|^-\d*\.\d+$`)
+
+// match is an argument recognised as an option, with the value attached to
+// it if there was one ("--bind=x", "-bx").
+type match struct {
+	opt      *option
+	flag     string // the option string it matched: "-b" or "--bind"
+	explicit *string
+}
+
+// classify tells whether arg is an option. It returns a nil match for a
+// positional argument, a match with a nil opt for something that looks like
+// an option but is none (argparse's "unrecognized arguments"), and an error
+// for a prefix that fits several options.
+func classify(arg string) (*match, error) {
+	if arg == "" || arg[0] != '-' {
+		return nil, nil
+	}
+	for _, o := range options {
+		if arg == o.short || arg == o.long {
+			return &match{opt: o, flag: arg}, nil
+		}
+	}
+	if len(arg) == 1 {
+		return nil, nil
+	}
+	if name, value, ok := strings.Cut(arg, "="); ok {
+		for _, o := range options {
+			if name == o.short || name == o.long {
+				return &match{opt: o, flag: name, explicit: &value}, nil
+			}
+		}
+	}
+	var found []*match
+	if strings.HasPrefix(arg, "--") {
+		name, value, hasValue := strings.Cut(arg, "=")
+		for _, o := range options {
+			if strings.HasPrefix(o.long, name) {
+				m := &match{opt: o, flag: o.long}
+				if hasValue {
+					m.explicit = &value
+				}
+				found = append(found, m)
+			}
+		}
+	} else {
+		for _, o := range options {
+			if o.short != "" && arg[:2] == o.short {
+				value := arg[2:]
+				found = append(found, &match{opt: o, flag: o.short, explicit: &value})
+			}
+		}
+	}
+	switch {
+	case len(found) == 1:
+		return found[0], nil
+	case len(found) > 1:
+		flags := make([]string, len(found))
+		for i, m := range found {
+			flags[i] = m.flag
+		}
+		return nil, usageErrorf("ambiguous option: %s could match %s", arg, strings.Join(flags, ", "))
+	}
+	if negativeNumber.MatchString(arg) || strings.Contains(arg, " ") {
+		return nil, nil
+	}
+	return &match{}, nil
+}
+
+// parseArgs reads the command line the way Python's argparse reads
+// `python -m http.server`'s: options and the port in any order, "--" ends
+// the options, the first error in argument order wins, and arguments left
+// over are reported last as "unrecognized arguments". The result is
+// validated beyond Python: the port must be 0-65535 and the protocol
+// HTTP/1.0 or HTTP/1.1.
+func parseArgs(args []string) (config, error) {
+	cfg := config{port: 8000, protocol: http10}
+
+	// Like argparse, recognise every option before acting on any, so an
+	// ambiguous abbreviation is reported whatever precedes it.
+	matches := make([]*match, len(args))
+	for i, arg := range args {
+		if arg == "--" {
+			break
+		}
+		m, err := classify(arg)
+		if err != nil {
+			return cfg, err
+		}
+		matches[i] = m
+	}
+
+	var extras []string
+	portSeen, optionsEnded := false, false
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		switch {
+		case !optionsEnded && arg == "--":
+			optionsEnded = true
+		case optionsEnded || matches[i] == nil:
+			if portSeen {
+				extras = append(extras, arg)
+				continue
+			}
+			port, err := parsePort(arg)
+			if err != nil {
+				return cfg, err
+			}
+			cfg.port, portSeen = port, true
+		case matches[i].opt == nil:
+			extras = append(extras, arg)
+		default:
+			consumed, err := applyOption(&cfg, matches[i], args[i+1:], matches[i+1:])
+			if err != nil {
+				return cfg, err
+			}
+			i += consumed
+		}
+		if cfg.help {
+			return cfg, nil
+		}
+	}
+	if len(extras) > 0 {
+		return cfg, usageErrorf("unrecognized arguments: %s", strings.Join(extras, " "))
+	}
+	if cfg.tlsKey != "" && cfg.tlsCert == "" {
+		return cfg, usageErrorf("--tls-key requires --tls-cert to be set")
+	}
+	return cfg, nil
+}
+
+// applyOption applies m to cfg and returns how many of the following
+// arguments it used as its value (0 or 1). A flag with letters attached
+// ("-hb") is read as several short options, as argparse does.
+func applyOption(cfg *config, m *match, rest []string, restMatches []*match) (int, error) {
+	o := m.opt
+	if !o.takesValue {
+		if m.explicit != nil {
+			// Only a single-dash flag may carry more flags: "-hb" is -h -b.
+			value := *m.explicit
+			if strings.HasPrefix(m.flag, "--") || value == "" {
+				return 0, usageErrorf("argument %s: ignored explicit argument %s", o.name(), pyrepr.String(value))
+			}
+			if err := o.apply(cfg, ""); err != nil {
+				return 0, err
+			}
+			next, err := classify("-" + value)
+			if err != nil || next == nil || next.opt == nil || next.flag != "-"+value[:1] {
+				return 0, usageErrorf("argument %s: ignored explicit argument %s", o.name(), pyrepr.String(value))
+			}
+			return applyOption(cfg, next, rest, restMatches)
+		}
+		return 0, o.apply(cfg, "")
+	}
+	if m.explicit != nil {
+		return 0, o.apply(cfg, *m.explicit)
+	}
+	if len(rest) == 0 || rest[0] == "--" || restMatches[0] != nil {
+		return 0, usageErrorf("argument %s: expected one argument", o.name())
+	}
+	return 1, o.apply(cfg, rest[0])
+}
+
+// parsePort reads the port as Python's int() reads a string (surrounding
+// white space, a sign, and "_" between digits are allowed; only ASCII
+// digits are), then refuses what is not a TCP port. Python would wrap
+// 70000 around to 4464; 0 asks the system for a free port, as in Python.
+func parsePort(s string) (int, error) {
+	invalid := usageErrorf("argument port: invalid int value: %s", pyrepr.String(s))
+	digits := strings.TrimSpace(s)
+	negative := false
+	if digits != "" && (digits[0] == '+' || digits[0] == '-') {
+		negative = digits[0] == '-'
+		digits = digits[1:]
+	}
+	if digits == "" || digits[0] == '_' || digits[len(digits)-1] == '_' || strings.Contains(digits, "__") {
+		return 0, invalid
+	}
+	n, tooBig := 0, false
+	for _, r := range digits {
+		switch {
+		case r == '_':
+		case r >= '0' && r <= '9':
+			n = n*10 + int(r-'0')
+			if n > 65535 {
+				n, tooBig = 65536, true
+			}
+		default:
+			return 0, invalid
+		}
+	}
+	if negative && n != 0 {
+		n = -n
+	}
+	if n < 0 || tooBig {
+		return 0, usageErrorf("argument port: %s is not a TCP port (choose from 1 to 65535, or 0 for any free port)", strings.TrimSpace(s))
+	}
+	return n, nil
+}

@@ -1,0 +1,271 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simplehttp/simplehttp/internal/oracle"
+)
+
+// argCases pins how the command line is read. Unless pythonDiffers is set,
+// each case is also checked against Python 3.12's argparse reading the same
+// arguments (TestParseArgsMatchesArgparse).
+var argCases = []struct {
+	name          string
+	args          []string
+	want          config // compared when err is empty
+	err           string // the message after "simplehttp: error: "
+	pythonDiffers bool   // we refuse what Python accepts
+}{
+	{name: "defaults", args: nil, want: config{port: 8000, protocol: http10}},
+	{name: "port", args: []string{"9000"}, want: config{port: 9000, protocol: http10}},
+	{name: "port before options", args: []string{"9000", "--bind", "127.0.0.1"}, want: config{port: 9000, bind: "127.0.0.1", protocol: http10}},
+	{name: "port between options", args: []string{"--cgi", "9000", "-b", "::1"}, want: config{port: 9000, bind: "::1", cgi: true, protocol: http10}},
+	{name: "long with equals", args: []string{"--bind=127.0.0.1", "--directory=/srv", "--protocol=HTTP/1.1"}, want: config{port: 8000, bind: "127.0.0.1", directory: "/srv", protocol: http11}},
+	{name: "short attached", args: []string{"-b127.0.0.1", "-d/srv", "-pHTTP/1.1"}, want: config{port: 8000, bind: "127.0.0.1", directory: "/srv", protocol: http11}},
+	{name: "short with equals", args: []string{"-b=::", "1234"}, want: config{port: 1234, bind: "::", protocol: http10}},
+	{name: "abbreviated long", args: []string{"--bi", "::", "--dir", "x", "--prot", "HTTP/1.1", "--c"}, want: config{port: 8000, bind: "::", directory: "x", protocol: http11, cgi: true}},
+	{name: "abbreviated with equals", args: []string{"--b=0.0.0.0"}, want: config{port: 8000, bind: "0.0.0.0", protocol: http10}},
+	{name: "empty value with equals", args: []string{"--bind=", "80"}, want: config{port: 80, protocol: http10}},
+	{name: "last option wins", args: []string{"-b", "1.2.3.4", "-b", "5.6.7.8"}, want: config{port: 8000, bind: "5.6.7.8", protocol: http10}},
+	{name: "double dash then port", args: []string{"--cgi", "--", "8080"}, want: config{port: 8080, cgi: true, protocol: http10}},
+	{name: "value that looks like a negative number", args: []string{"-b", "-1", "8001"}, want: config{port: 8001, bind: "-1", protocol: http10}},
+	{name: "value with a space", args: []string{"-d", "-my dir"}, want: config{port: 8000, directory: "-my dir", protocol: http10}},
+	{name: "int with spaces sign and underscores", args: []string{" +8_0 "}, want: config{port: 80, protocol: http10}},
+	{name: "leading zeros", args: []string{"0080"}, want: config{port: 80, protocol: http10}},
+	{name: "port zero picks a free port", args: []string{"0"}, want: config{port: 0, protocol: http10}},
+	{name: "highest port", args: []string{"65535"}, want: config{port: 65535, protocol: http10}},
+	{name: "tls", args: []string{"--tls-cert", "c.pem", "--tls-key=k.pem", "8443"}, want: config{port: 8443, protocol: http10, tlsCert: "c.pem", tlsKey: "k.pem"}},
+	{name: "tls cert alone", args: []string{"--tls-c", "both.pem"}, want: config{port: 8000, protocol: http10, tlsCert: "both.pem"}},
+	{name: "follow symlinks", args: []string{"--follow"}, want: config{port: 8000, protocol: http10, followSymlinks: true}},
+	{name: "help", args: []string{"--nope", "-h", "abc"}, want: config{port: 8000, protocol: http10, help: true}},
+	{name: "help abbreviated", args: []string{"--he"}, want: config{port: 8000, protocol: http10, help: true}},
+	{name: "help then short option with value", args: []string{"-hbx"}, want: config{port: 8000, protocol: http10, help: true, bind: "x"}},
+
+	{name: "bad int", args: []string{"abc"}, err: "argument port: invalid int value: 'abc'"},
+	{name: "bad int before unknown option", args: []string{"abc", "--nope"}, err: "argument port: invalid int value: 'abc'"},
+	{name: "float", args: []string{"1e3"}, err: "argument port: invalid int value: '1e3'"},
+	{name: "hex", args: []string{"0x10"}, err: "argument port: invalid int value: '0x10'"},
+	{name: "empty port", args: []string{""}, err: "argument port: invalid int value: ''"},
+	{name: "dash alone", args: []string{"-"}, err: "argument port: invalid int value: '-'"},
+	{name: "double underscore", args: []string{"8__0"}, err: "argument port: invalid int value: '8__0'"},
+	{name: "quote in value", args: []string{"it's"}, err: `argument port: invalid int value: "it's"`},
+	{name: "option after double dash", args: []string{"-b1", "--", "--cgi"}, err: "argument port: invalid int value: '--cgi'"},
+	{name: "second double dash is a value", args: []string{"--", "--", "8000"}, err: "argument port: invalid int value: '--'"},
+	{name: "unknown option", args: []string{"--nope"}, err: "unrecognized arguments: --nope"},
+	{name: "unknown options", args: []string{"--nope", "8000", "-x", "--nope=3"}, err: "unrecognized arguments: --nope -x --nope=3"},
+	{name: "triple dash", args: []string{"---x"}, err: "unrecognized arguments: ---x"},
+	{name: "second port", args: []string{"1", "2"}, err: "unrecognized arguments: 2"},
+	{name: "second port after double dash", args: []string{"--", "8000", "9000"}, err: "unrecognized arguments: 9000"},
+	{name: "missing bind", args: []string{"-b"}, err: "argument -b/--bind: expected one argument"},
+	{name: "missing bind long", args: []string{"--bind"}, err: "argument -b/--bind: expected one argument"},
+	{name: "missing directory", args: []string{"--d"}, err: "argument -d/--directory: expected one argument"},
+	{name: "missing protocol", args: []string{"-p"}, err: "argument -p/--protocol: expected one argument"},
+	{name: "option as value", args: []string{"-b", "--cgi"}, err: "argument -b/--bind: expected one argument"},
+	{name: "double dash as value", args: []string{"-b", "--", "x"}, err: "argument -b/--bind: expected one argument"},
+	{name: "missing value beats unknown option", args: []string{"--nope", "-b"}, err: "argument -b/--bind: expected one argument"},
+	{name: "bad port beats missing value", args: []string{"x", "-b"}, err: "argument port: invalid int value: 'x'"},
+	{name: "flag with value", args: []string{"--cgi=1"}, err: "argument --cgi: ignored explicit argument '1'"},
+	{name: "flag with empty value", args: []string{"--cgi="}, err: "argument --cgi: ignored explicit argument ''"},
+	{name: "help with value", args: []string{"--help=1"}, err: "argument -h/--help: ignored explicit argument '1'"},
+	{name: "short flags chained into a missing value", args: []string{"-hb"}, err: "argument -b/--bind: expected one argument"},
+	{name: "short flag with unknown letter", args: []string{"-hx"}, err: "argument -h/--help: ignored explicit argument 'x'"},
+	{name: "unknown short option", args: []string{"-x"}, err: "unrecognized arguments: -x"},
+	{name: "unknown short chain", args: []string{"-ch"}, err: "unrecognized arguments: -ch"},
+	{name: "ambiguous", args: []string{"--tls", "x"}, err: "ambiguous option: --tls could match --tls-cert, --tls-key"},
+	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key"},
+	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks"},
+	{name: "key without cert", args: []string{"--tls-key", "k.pem"}, err: "--tls-key requires --tls-cert to be set"},
+
+	// Python accepts these and fails later (or worse); we refuse them here.
+	{name: "port too big", args: []string{"70000"}, err: "argument port: 70000 is not a TCP port (choose from 1 to 65535, or 0 for any free port)", pythonDiffers: true},
+	{name: "port far too big", args: []string{"99999999999999999999999"}, err: "argument port: 99999999999999999999999 is not a TCP port (choose from 1 to 65535, or 0 for any free port)", pythonDiffers: true},
+	{name: "negative port", args: []string{"-1"}, err: "argument port: -1 is not a TCP port (choose from 1 to 65535, or 0 for any free port)", pythonDiffers: true},
+	{name: "unknown protocol", args: []string{"-p", "HTTP/2"}, err: "argument -p/--protocol: invalid choice: 'HTTP/2' (choose from 'HTTP/1.0', 'HTTP/1.1')", pythonDiffers: true},
+	{name: "lower-case protocol", args: []string{"--protocol=http/1.1"}, err: "argument -p/--protocol: invalid choice: 'http/1.1' (choose from 'HTTP/1.0', 'HTTP/1.1')", pythonDiffers: true},
+}
+
+func TestParseArgs(t *testing.T) {
+	for _, tc := range argCases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseArgs(tc.args)
+			if tc.err != "" {
+				require.Error(t, err)
+				assert.IsType(t, usageError(""), err)
+				assert.Equal(t, tc.err, err.Error())
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+// TestRunUsageErrors pins argparse's output for a bad command line: the
+// usage line and "prog: error: ..." on stderr, nothing on stdout, exit 2.
+func TestRunUsageErrors(t *testing.T) {
+	for _, tc := range argCases {
+		if tc.err == "" {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tc.args, &stdout, &stderr, nil)
+			assert.Equal(t, 2, code)
+			assert.Empty(t, stdout.String())
+			assert.Equal(t, usage+"simplehttp: error: "+tc.err+"\n", stderr.String())
+		})
+	}
+}
+
+// TestRunHelp pins -h: the help on stdout, exit 0, nothing else done.
+func TestRunHelp(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"8000", "--he"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			assert.Equal(t, 0, run(args, &stdout, &stderr, nil))
+			assert.Equal(t, help, stdout.String())
+			assert.Empty(t, stderr.String())
+		})
+	}
+}
+
+// argparseMirror builds, with Python's own argparse, the parser of
+// `python3.12 -m http.server` (the same add_argument calls) plus our three
+// options, declared as Python 3.14 declares --tls-cert and --tls-key, and
+// prints how it reads each argument vector given on stdin as JSON.
+const argparseMirror = `
+import argparse, contextlib, io, json, sys
+def parse(argv):
+    p = argparse.ArgumentParser(prog='simplehttp',
+        usage='simplehttp [-h] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-p VERSION] [port]')
+    p.add_argument('--cgi', action='store_true')
+    p.add_argument('-b', '--bind', metavar='ADDRESS')
+    p.add_argument('-d', '--directory')
+    p.add_argument('-p', '--protocol', metavar='VERSION', default='HTTP/1.0')
+    p.add_argument('--tls-cert', metavar='PATH')
+    p.add_argument('--tls-key', metavar='PATH')
+    p.add_argument('--follow-symlinks', action='store_true')
+    p.add_argument('port', default=8000, type=int, nargs='?')
+    err, out = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+            a = p.parse_args(argv)
+            if a.tls_key and not a.tls_cert:
+                p.error('--tls-key requires --tls-cert to be set')
+    except SystemExit as e:
+        return {'code': e.code, 'stderr': err.getvalue(), 'help': out.getvalue() != ''}
+    return {'code': None, 'port': a.port, 'bind': a.bind or '', 'directory': a.directory or '',
+            'protocol': a.protocol, 'cgi': a.cgi, 'tlsCert': a.tls_cert or '',
+            'tlsKey': a.tls_key or '', 'followSymlinks': a.follow_symlinks}
+print(json.dumps([parse(argv) for argv in json.load(sys.stdin)]))
+`
+
+// TestParseArgsMatchesArgparse pins that the command line is read as
+// Python 3.12's argparse reads `python -m http.server`'s: the same values,
+// or the same error text and exit status 2.
+func TestParseArgsMatchesArgparse(t *testing.T) {
+	oracle.Require(t)
+	var vectors [][]string
+	for _, tc := range argCases {
+		if !tc.pythonDiffers {
+			vectors = append(vectors, append([]string{}, tc.args...))
+		}
+	}
+	in, err := json.Marshal(vectors)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := oracle.Command(ctx, "-c", argparseMirror)
+	cmd.Stdin = bytes.NewReader(in)
+	out, err := cmd.Output()
+	require.NoError(t, err)
+	var results []struct {
+		Code           *int
+		Stderr         string
+		Help           bool
+		Port           int
+		Bind           string
+		Directory      string
+		Protocol       string
+		CGI            bool `json:"cgi"`
+		TLSCert        string
+		TLSKey         string
+		FollowSymlinks bool
+	}
+	require.NoError(t, json.Unmarshal(out, &results))
+	require.Len(t, results, len(vectors))
+
+	i := 0
+	for _, tc := range argCases {
+		if tc.pythonDiffers {
+			continue
+		}
+		py := results[i]
+		i++
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseArgs(tc.args)
+			switch {
+			case py.Help:
+				require.NoError(t, err)
+				assert.True(t, got.help, "Python prints the help")
+			case py.Code != nil:
+				require.Error(t, err, "Python says %q", py.Stderr)
+				assert.Equal(t, 2, *py.Code)
+				assert.Equal(t, py.Stderr, usage+"simplehttp: error: "+err.Error()+"\n")
+			default:
+				require.NoError(t, err)
+				assert.Equal(t, config{
+					port: py.Port, bind: py.Bind, directory: py.Directory, protocol: py.Protocol,
+					cgi: py.CGI, tlsCert: py.TLSCert, tlsKey: py.TLSKey, followSymlinks: py.FollowSymlinks,
+				}, got)
+			}
+		})
+	}
+}
+
+// TestHelpMatchesPython pins that -h prints Python's help, word for word up
+// to our own options, which follow in a group of their own.
+func TestHelpMatchesPython(t *testing.T) {
+	oracle.Require(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := oracle.Command(ctx, "-m", "http.server", "-h")
+	cmd.Env = append(cmd.Env, "COLUMNS=80")
+	out, err := cmd.Output()
+	require.NoError(t, err)
+	python := strings.Replace(string(out), "usage: server.py", "usage: simplehttp", 1)
+	ours, extra, ok := strings.Cut(help, "\nbeyond Python's http.server:\n")
+	require.True(t, ok)
+	assert.Equal(t, python, ours)
+	assert.Contains(t, extra, "--tls-cert PATH")
+}
+
+func FuzzParseArgs(f *testing.F) {
+	for _, tc := range argCases {
+		f.Add(strings.Join(tc.args, "\x00"))
+	}
+	f.Fuzz(func(t *testing.T, joined string) {
+		args := strings.Split(joined, "\x00")
+		cfg, err := parseArgs(args)
+		if err != nil {
+			if _, ok := err.(usageError); !ok {
+				t.Fatalf("parseArgs(%q) = %T %v, want a usageError", args, err, err)
+			}
+			return
+		}
+		if cfg.port < 0 || cfg.port > 65535 {
+			t.Fatalf("parseArgs(%q) port %d", args, cfg.port)
+		}
+		if cfg.protocol != http10 && cfg.protocol != http11 {
+			t.Fatalf("parseArgs(%q) protocol %q", args, cfg.protocol)
+		}
+	})
+}

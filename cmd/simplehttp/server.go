@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/simplehttp/simplehttp"
+)
+
+// timeouts bound how long a client may hold a connection.
+type timeouts struct {
+	// readHeader bounds the time from accepting a connection (or from the
+	// end of the previous response) to the end of the request headers: a
+	// client that trickles its headers (slowloris) is cut off. It also
+	// bounds the TLS handshake.
+	readHeader time.Duration
+	// idle bounds the wait for the next request on a kept-alive connection.
+	idle time.Duration
+	// shutdownGrace bounds the wait for requests in flight after Ctrl-C.
+	shutdownGrace time.Duration
+}
+
+// defaultTimeouts are the command's timeouts. Python has none. There is
+// deliberately no overall read or write timeout: it would cut off a large
+// download or a large CGI upload over a slow link; a body is bounded by
+// the CGI middleware, and a dead peer is found by TCP keep-alive probes.
+var defaultTimeouts = timeouts{
+	readHeader:    10 * time.Second,
+	idle:          60 * time.Second,
+	shutdownGrace: 10 * time.Second,
+}
+
+// command is one run of simplehttp. Tests set the hooks.
+type command struct {
+	stdout, stderr io.Writer
+	interrupt      <-chan os.Signal
+	timeouts       timeouts
+
+	// listening, if set, is called with the address once the server
+	// accepts connections.
+	listening func(net.Addr)
+	// wrap, if set, wraps the handler (tests put probes in front).
+	wrap func(http.Handler) http.Handler
+}
+
+// run parses args, serves, and returns the exit status: 0 after Ctrl-C or
+// SIGTERM (or -h), 2 for a usage error, 1 when serving cannot start.
+func (c *command) run(args []string) int {
+	cfg, err := parseArgs(args)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "%ssimplehttp: error: %v\n", usage, err)
+		return 2
+	}
+	if cfg.help {
+		fmt.Fprint(c.stdout, help)
+		return 0
+	}
+
+	handler, err := c.handler(cfg)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "simplehttp: %v\n", err)
+		return 1
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: c.timeouts.readHeader,
+		IdleTimeout:       c.timeouts.idle,
+		ErrorLog:          log.New(c.stderr, "simplehttp: ", 0),
+	}
+	// Python's HTTP/1.0 answers one request per connection.
+	srv.SetKeepAlivesEnabled(cfg.protocol == http11)
+	scheme := "HTTP"
+	if cfg.tlsCert != "" {
+		cert, err := loadCertificate(cfg.tlsCert, cfg.tlsKey)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "simplehttp: cannot load the TLS certificate: %v\n", err)
+			return 1
+		}
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
+		srv.Protocols = new(http.Protocols)
+		srv.Protocols.SetHTTP1(true)
+		srv.Protocols.SetHTTP2(true)
+		scheme = "HTTPS"
+	}
+
+	network, address := listenAddress(cfg.bind, cfg.port)
+	l, err := net.Listen(network, address)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "simplehttp: cannot listen on %s: %s\n",
+			net.JoinHostPort(displayHost(cfg.bind, nil), strconv.Itoa(cfg.port)), reason(err))
+		return 1
+	}
+	host, port := displayHost(cfg.bind, l.Addr()), l.Addr().(*net.TCPAddr).Port
+	urlHost := host
+	if strings.Contains(host, ":") {
+		urlHost = "[" + host + "]"
+	}
+	fmt.Fprintf(c.stdout, "Serving %s on %s port %d (%s://%s:%d/) ...\n",
+		scheme, host, port, strings.ToLower(scheme), urlHost, port)
+
+	served := make(chan error, 1)
+	go func() {
+		if srv.TLSConfig != nil {
+			served <- srv.ServeTLS(l, "", "")
+		} else {
+			served <- srv.Serve(l)
+		}
+	}()
+	if c.listening != nil {
+		c.listening(l.Addr())
+	}
+
+	select {
+	case err := <-served:
+		fmt.Fprintf(c.stderr, "simplehttp: %v\n", err)
+		return 1
+	case <-c.interrupt:
+	}
+	fmt.Fprint(c.stdout, "\nKeyboard interrupt received, exiting.\n")
+	c.shutdown(srv)
+	return 0
+}
+
+// handler builds the Python-compatible stack for cfg.
+func (c *command) handler(cfg config) (http.Handler, error) {
+	dir := cfg.directory
+	if dir == "" {
+		dir = "."
+	}
+	h, err := simplehttp.NewHandler(dir,
+		simplehttp.WithFollowSymlinks(cfg.followSymlinks),
+		simplehttp.WithCGI(cfg.cgi),
+		simplehttp.WithProtocol(cfg.protocol),
+		simplehttp.WithAccessLog(c.stderr),
+	)
+	var pathErr *fs.PathError
+	switch {
+	case errors.As(err, &pathErr):
+		return nil, fmt.Errorf("cannot serve %s: %v", dir, pathErr.Err)
+	case err != nil:
+		return nil, errors.New(strings.TrimPrefix(err.Error(), "simplehttp: "))
+	}
+	if c.wrap != nil {
+		h = c.wrap(h)
+	}
+	return h, nil
+}
+
+// shutdown stops accepting connections and waits for the requests in
+// flight, for at most the grace period or until a second interrupt, then
+// closes whatever is left.
+func (c *command) shutdown(srv *http.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeouts.shutdownGrace)
+	defer cancel()
+	go func() {
+		select {
+		case <-c.interrupt:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	if err := srv.Shutdown(ctx); err != nil {
+		fmt.Fprintln(c.stderr, "simplehttp: closing the connections that are still busy")
+		srv.Close()
+	}
+}
+
+// listenAddress returns what to pass to net.Listen for -b bind and the
+// port. The default listens on every interface, IPv6 and IPv4 (one
+// dual-stack socket); an IPv4 address listens on IPv4 only ("0.0.0.0":
+// every IPv4 interface, as Python's default); "::" is dual-stack, as in
+// Python; a host name listens on one of its addresses.
+func listenAddress(bind string, port int) (network, address string) {
+	bind = strings.TrimSuffix(strings.TrimPrefix(bind, "["), "]")
+	p := strconv.Itoa(port)
+	if bind == "" {
+		return "tcp", ":" + p
+	}
+	if ip := net.ParseIP(bind); ip != nil && ip.To4() != nil && !strings.Contains(bind, ":") {
+		return "tcp4", net.JoinHostPort(bind, p)
+	}
+	return "tcp", net.JoinHostPort(bind, p)
+}
+
+// displayHost is the host the banner shows: the address listened on, as
+// Python shows its socket's, except that the default dual-stack socket is
+// shown as 0.0.0.0, which is what Python's default is on Linux.
+func displayHost(bind string, addr net.Addr) string {
+	if bind == "" {
+		return "0.0.0.0"
+	}
+	if a, ok := addr.(*net.TCPAddr); ok {
+		if a.Zone != "" {
+			return a.IP.String() + "%" + a.Zone
+		}
+		return a.IP.String()
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(bind, "["), "]")
+}
+
+// reason is the part of a listen error worth a user's reading, such as
+// "address already in use".
+func reason(err error) string {
+	var syscallErr *os.SyscallError
+	if errors.As(err, &syscallErr) {
+		return syscallErr.Err.Error()
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return dnsErr.Err
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Err != nil {
+		return opErr.Err.Error()
+	}
+	return err.Error()
+}
+
+// loadCertificate loads a PEM certificate chain and its key. Without a key
+// file the key is read from the certificate file, as Python's does.
+func loadCertificate(certFile, keyFile string) (tls.Certificate, error) {
+	if keyFile == "" {
+		keyFile = certFile
+	}
+	return tls.LoadX509KeyPair(certFile, keyFile)
+}
