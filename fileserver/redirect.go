@@ -60,7 +60,9 @@ func slashLocation(r *http.Request) string {
 	}
 	b := make([]byte, 0, len(p)+len(query)+len(fragment)+3)
 	b = append(b, p...)
-	b = append(b, '/')
+	if !strings.HasSuffix(p, "/") { // only "/" itself, from an odd target such as "A:"
+		b = append(b, '/')
+	}
 	if query != "" {
 		b = append(b, '?')
 		b = append(b, query...)
