@@ -24,8 +24,8 @@ var (
 
 func fixedClock() time.Time { return testTime }
 
-func testLogger(buf *bytes.Buffer, opts ...Option) *Logger {
-	return NewLogger(buf, append([]Option{WithClock(fixedClock), WithLocation(testZone)}, opts...)...)
+func testLogger(w io.Writer, opts ...Option) *Logger {
+	return NewLogger(w, append([]Option{WithClock(fixedClock), WithLocation(testZone)}, opts...)...)
 }
 
 // request returns a request as a server would hand it to a handler.
