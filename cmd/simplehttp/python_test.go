@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simplehttp/simplehttp/internal/oracle"
+)
+
+// pythonTree is the fixture both servers serve.
+var pythonTree = map[string]string{
+	"a.txt":            "hello\n",
+	"page.html":        "<!doctype html><p>page</p>\n",
+	"data.json":        `{"a": 1}`,
+	"style.CSS":        "p {}\n",
+	"archive.tar.gz":   "not really gzip",
+	"readme.txt.br":    "brotli?",
+	"noext":            "no extension",
+	".hidden":          "hidden",
+	"space name.txt":   "space",
+	"ünï.txt":          "unicode",
+	"100%.txt":         "percent",
+	"site/index.html":  "<p>site index</p>",
+	"site/other.txt":   "other",
+	"old/index.htm":    "<p>old index</p>",
+	"both/index.html":  "html",
+	"both/index.htm":   "htm",
+	"deep/er/file.txt": "deep",
+}
+
+// TestMatchesPython is the differential test: Python 3.12's
+// `python -m http.server` and this command serve the same tree, get the
+// same raw requests, and must agree on the status, Content-Type,
+// Content-Length, Last-Modified, Location (resolved against the request)
+// and, where compareBody is set, the body. Error pages and listings differ
+// until the errorpage and dirlist middleware are in the stack: their rows
+// compare the status only.
+func TestMatchesPython(t *testing.T) {
+	oracle.Require(t)
+	dir := fixture(t, pythonTree)
+	// Fixed modification times, so Last-Modified is not a matter of luck.
+	stamp := time.Date(2023, 11, 14, 22, 13, 20, 0, time.UTC)
+	require.NoError(t, filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Chtimes(p, stamp, stamp)
+	}))
+	py := oracle.Start(t, dir)
+	ours := startServer(t, []string{"-b", "127.0.0.1", "-d", dir, "0"}, nil)
+
+	tests := []struct {
+		name        string
+		method      string // GET when empty
+		target      string // the request target, sent as is
+		compareBody bool   // status-only otherwise
+		// pythonDrops marks a request Python answers by dropping the
+		// connection (an exception in its handler); ours must answer 404.
+		pythonDrops bool
+	}{
+		// Files and their content types.
+		{name: "text", target: "/a.txt", compareBody: true},
+		{name: "html", target: "/page.html", compareBody: true},
+		{name: "json", target: "/data.json", compareBody: true},
+		{name: "upper-case extension", target: "/style.CSS", compareBody: true},
+		{name: "tar.gz", target: "/archive.tar.gz", compareBody: true},
+		{name: "encoding suffix", target: "/readme.txt.br", compareBody: true},
+		{name: "no extension", target: "/noext", compareBody: true},
+		{name: "dot file", target: "/.hidden", compareBody: true},
+		{name: "escaped space", target: "/space%20name.txt", compareBody: true},
+		{name: "escaped utf-8", target: "/%C3%BCn%C3%AF.txt", compareBody: true},
+		{name: "escaped percent", target: "/100%25.txt", compareBody: true},
+		{name: "query ignored", target: "/a.txt?x=1&y", compareBody: true},
+		{name: "dot segments", target: "/site/../a.txt", compareBody: true},
+		{name: "dot dot above the root", target: "/../../a.txt", compareBody: true},
+		{name: "double slash inside", target: "/site//other.txt", compareBody: true},
+		{name: "leading double slash", target: "//a.txt", compareBody: true},
+		{name: "escaped slash", target: "/site%2fother.txt", compareBody: true},
+		{name: "deep", target: "/deep/er/file.txt", compareBody: true},
+		{name: "head", method: "HEAD", target: "/a.txt", compareBody: true},
+
+		// Index pages.
+		{name: "index.html", target: "/site/", compareBody: true},
+		{name: "index.htm", target: "/old/", compareBody: true},
+		{name: "index.html before index.htm", target: "/both/", compareBody: true},
+		{name: "index with query", target: "/site/?q=1", compareBody: true},
+		{name: "head index", method: "HEAD", target: "/site/", compareBody: true},
+
+		// The trailing-slash redirect.
+		{name: "redirect", target: "/site", compareBody: true},
+		{name: "redirect keeps the query", target: "/site?q=1&r=%20", compareBody: true},
+		{name: "redirect keeps an empty query", target: "/site?", compareBody: true},
+		{name: "redirect after double slash", target: "//site", compareBody: true},
+		{name: "redirect after many slashes", target: "///site?q", compareBody: true},
+		{name: "redirect of a deep directory", target: "/deep/er", compareBody: true},
+		{name: "redirect keeps escapes", target: "/%73ite", compareBody: true},
+		{name: "head redirect", method: "HEAD", target: "/site", compareBody: true},
+
+		// Errors: the status only until errorpage is in the stack.
+		{name: "missing", target: "/nope.txt"},
+		{name: "missing in a directory", target: "/site/nope"},
+		{name: "file with a trailing slash", target: "/a.txt/"},
+		{name: "nul", target: "/a%00.txt", pythonDrops: true},
+		{name: "head missing", method: "HEAD", target: "/nope.txt"},
+		{name: "put", method: "PUT", target: "/a.txt"},
+		{name: "post", method: "POST", target: "/a.txt"},
+		{name: "delete", method: "DELETE", target: "/site/"},
+		{name: "lower-case get", method: "get", target: "/a.txt"},
+		{name: "options", method: "OPTIONS", target: "/a.txt"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			method := tc.method
+			if method == "" {
+				method = http.MethodGet
+			}
+			got, gotBody := rawRequest(t, ours.addr.String(), method, tc.target)
+			if tc.pythonDrops {
+				assert.Equal(t, http.StatusNotFound, got.StatusCode)
+				return
+			}
+			want, wantBody := rawRequest(t, py.Addr, method, tc.target)
+
+			assert.Equal(t, want.StatusCode, got.StatusCode, "status")
+			assert.Equal(t, resolve(t, tc.target, want), resolve(t, tc.target, got), "Location")
+			if !tc.compareBody {
+				return
+			}
+			for _, h := range []string{"Content-Type", "Content-Length", "Last-Modified"} {
+				assert.Equal(t, want.Header.Values(h), got.Header.Values(h), h)
+			}
+			assert.Equal(t, string(wantBody), string(gotBody), "body")
+		})
+	}
+}
+
+// rawRequest sends method and target exactly as given and reads the
+// answer.
+func rawRequest(t *testing.T, addr, method, target string) (*http.Response, []byte) {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	require.NoError(t, err)
+	defer conn.Close()
+	require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
+	_, err = fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", method, target, addr)
+	require.NoError(t, err)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: method})
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp, body
+}
+
+// resolve returns the response's Location resolved against the request
+// target, without scheme and host (the two servers' hosts differ).
+func resolve(t *testing.T, target string, resp *http.Response) string {
+	t.Helper()
+	loc := resp.Header.Get("Location")
+	if loc == "" {
+		return ""
+	}
+	base, err := url.Parse("http://host" + target)
+	if err != nil {
+		base = &url.URL{Scheme: "http", Host: "host", Path: "/"}
+	}
+	ref, err := url.Parse(loc)
+	require.NoError(t, err, "Location %q", loc)
+	u := base.ResolveReference(ref)
+	u.Scheme, u.Host = "", ""
+	return u.String()
+}
