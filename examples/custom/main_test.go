@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestCustomStack checks each layer of the stack: the charset on text
+// files, the rich listing without dotfiles, and the access log.
+func TestCustomStack(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.txt":       {Data: []byte("a")},
+		".secret":     {Data: []byte("s")},
+		"dir/b.txt":   {Data: []byte("b")},
+		"dir/c.html":  {Data: []byte("c")},
+		"dir/.hidden": {Data: []byte("h")},
+	}
+	var log bytes.Buffer
+	srv := httptest.NewServer(newHandler(fsys, &log))
+	defer srv.Close()
+
+	resp, err := http.Get(srv.URL + "/a.txt")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, "text/plain; charset=utf-8", resp.Header.Get("Content-Type"))
+
+	resp, err = http.Get(srv.URL + "/dir/")
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(body), `href="b.txt"`)
+	assert.Contains(t, string(body), `href="c.html"`)
+	assert.NotContains(t, string(body), `href=".hidden"`)
+
+	assert.Contains(t, log.String(), `"GET /a.txt HTTP/1.1" 200 1`)
+	assert.Contains(t, log.String(), `"GET /dir/ HTTP/1.1" 200`)
+}
