@@ -66,7 +66,7 @@ var contentTypeCases = []struct{ name, want string }{
 	{".a.txt", "text/plain"},
 	// Python's str.lower, not Go's simple mapping.
 	{"x.\u212Aml", "application/vnd.google-earth.kml+xml"}, // KELVIN SIGN lowers to k in both
-	{"x.\u0130", "application/octet-stream"},                // İ lowers to "i̇" in Python
+	{"x.\u0130", "application/octet-stream"},               // İ lowers to "i̇" in Python
 }
 
 func TestContentType(t *testing.T) {

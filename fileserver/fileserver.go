@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/felixge/httpsnoop"
 
@@ -151,7 +152,8 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 }
 
 // servedRequest returns r, or a shallow copy of it without the headers
-// http.ServeContent must not see (h.hidden).
+// http.ServeContent must not see: h.hidden, and a Range in a unit other
+// than bytes, which RFC 9110 says to ignore (ServeContent answers 416).
 func (h *handler) servedRequest(r *http.Request) *http.Request {
 	found := false
 	for _, k := range h.hidden {
@@ -160,7 +162,11 @@ func (h *handler) servedRequest(r *http.Request) *http.Request {
 			break
 		}
 	}
-	if !found {
+	otherUnit := false
+	if v, ok := r.Header["Range"]; ok && h.ranges && (len(v) != 1 || !strings.HasPrefix(v[0], "bytes=")) {
+		otherUnit = true
+	}
+	if !found && !otherUnit {
 		return r
 	}
 	r2 := new(http.Request)
@@ -168,6 +174,9 @@ func (h *handler) servedRequest(r *http.Request) *http.Request {
 	r2.Header = r.Header.Clone()
 	for _, k := range h.hidden {
 		delete(r2.Header, k)
+	}
+	if otherUnit {
+		delete(r2.Header, "Range")
 	}
 	return r2
 }

@@ -1,0 +1,212 @@
+package fileserver_test
+
+import (
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simplehttp/simplehttp/fileserver"
+)
+
+const digits = "0123456789abcdefghij" // 20 bytes
+
+func rangeFixture(t *testing.T) (http.Handler, string) {
+	t.Helper()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "d.txt")
+	require.NoError(t, os.WriteFile(p, []byte(digits), 0o644))
+	require.NoError(t, os.Chtimes(p, fixedTime, fixedTime))
+	h := fileserver.New(rootFS(t, dir).FS())
+	tag := serve(t, h, "HEAD", "/d.txt").Header.Get("Etag")
+	require.NotEmpty(t, tag)
+	return h, tag
+}
+
+// TestRanges covers what Python does not have: byte ranges, If-Range and
+// If-None-Match against a strong ETag.
+func TestRanges(t *testing.T) {
+	h, tag := rangeFixture(t)
+	assert.False(t, strings.HasPrefix(tag, "W/"), "ETag %s must be strong", tag)
+	assert.True(t, strings.HasPrefix(tag, `"`) && strings.HasSuffix(tag, `"`), "ETag %s must be quoted", tag)
+
+	tests := []struct {
+		name, method string
+		header       []string
+		status       int
+		contentRange string
+		body         string
+	}{
+		{"first bytes", "GET", []string{"Range: bytes=0-4"}, 206, "bytes 0-4/20", "01234"},
+		{"open end", "GET", []string{"Range: bytes=15-"}, 206, "bytes 15-19/20", "fghij"},
+		{"suffix", "GET", []string{"Range: bytes=-3"}, 206, "bytes 17-19/20", "hij"},
+		{"end past the size", "GET", []string{"Range: bytes=18-100"}, 206, "bytes 18-19/20", "ij"},
+		{"HEAD range", "HEAD", []string{"Range: bytes=0-4"}, 206, "bytes 0-4/20", ""},
+		{"unsatisfiable", "GET", []string{"Range: bytes=20-"}, 416, "bytes */20", "invalid range: failed to overlap\n"},
+		{"malformed", "GET", []string{"Range: bytes=x-y"}, 416, "", "invalid range\n"},
+		{"another spelling of the unit: ignored, not 416", "GET", []string{"Range: Bytes=0-1"}, 200, "", digits},
+		{"two Range headers: ignored", "GET", []string{"Range: bytes=0-1", "Range: bytes=2-3"}, 200, "", digits},
+		{"not bytes: ignored", "GET", []string{"Range: lines=1-2"}, 200, "", digits},
+		{"If-Range with the ETag", "GET", []string{"Range: bytes=0-1", "If-Range: " + tag}, 206, "bytes 0-1/20", "01"},
+		{"If-Range with another ETag", "GET", []string{"Range: bytes=0-1", `If-Range: "other"`}, 200, "", digits},
+		{"If-Range with the date", "GET", []string{"Range: bytes=0-1", "If-Range: " + fixedLastModified}, 206, "bytes 0-1/20", "01"},
+		{"If-Range with an older date", "GET", []string{"Range: bytes=0-1", "If-Range: Mon, 13 Nov 2023 22:13:20 GMT"}, 200, "", digits},
+		{"If-Range without Range", "GET", []string{"If-Range: " + tag}, 200, "", digits},
+		{"If-None-Match matches", "GET", []string{"If-None-Match: " + tag}, 304, "", ""},
+		{"If-None-Match weak comparison", "GET", []string{"If-None-Match: W/" + tag}, 304, "", ""},
+		{"If-None-Match in a list", "GET", []string{`If-None-Match: "x", ` + tag}, 304, "", ""},
+		{"If-None-Match star", "HEAD", []string{"If-None-Match: *"}, 304, "", ""},
+		{"If-None-Match other", "GET", []string{`If-None-Match: "x"`}, 200, "", digits},
+		{"If-None-Match wins over a Range", "GET", []string{"If-None-Match: " + tag, "Range: bytes=0-1"}, 304, "", ""},
+		{"If-None-Match and an old If-Modified-Since: INM decides", "GET", []string{`If-None-Match: "x"`, "If-Modified-Since: " + fixedLastModified}, 200, "", digits},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := serve(t, h, tt.method, "/d.txt", tt.header...)
+			assert.Equal(t, tt.status, res.StatusCode)
+			assert.Equal(t, tt.contentRange, res.Header.Get("Content-Range"))
+			assert.Equal(t, tt.body, body(t, res))
+			if tt.status == 304 {
+				assert.NotContains(t, res.Header, "Content-Type")
+				assert.NotContains(t, res.Header, "Content-Length")
+				assert.Equal(t, tag, res.Header.Get("Etag"))
+			}
+			if tt.status == 206 {
+				assert.Equal(t, "text/plain", res.Header.Get("Content-Type"))
+				assert.Equal(t, fixedLastModified, res.Header.Get("Last-Modified"))
+			}
+		})
+	}
+}
+
+// TestMultipleRanges checks multipart/byteranges.
+func TestMultipleRanges(t *testing.T) {
+	h, _ := rangeFixture(t)
+	res := serve(t, h, "GET", "/d.txt", "Range: bytes=0-1,5-6,-2")
+	require.Equal(t, http.StatusPartialContent, res.StatusCode)
+	mt, params, err := mime.ParseMediaType(res.Header.Get("Content-Type"))
+	require.NoError(t, err)
+	assert.Equal(t, "multipart/byteranges", mt)
+
+	mr := multipart.NewReader(res.Body, params["boundary"])
+	want := []struct{ contentRange, body string }{
+		{"bytes 0-1/20", "01"}, {"bytes 5-6/20", "56"}, {"bytes 18-19/20", "ij"},
+	}
+	for _, w := range want {
+		part, err := mr.NextPart()
+		require.NoError(t, err)
+		assert.Equal(t, "text/plain", part.Header.Get("Content-Type"))
+		assert.Equal(t, w.contentRange, part.Header.Get("Content-Range"))
+		b, err := io.ReadAll(part)
+		require.NoError(t, err)
+		assert.Equal(t, w.body, string(b))
+	}
+	_, err = mr.NextPart()
+	assert.ErrorIs(t, err, io.EOF)
+}
+
+// TestETagChanges checks that the tag follows the file: a new modification
+// time or size gives a new tag, so a stale If-None-Match gets the bytes.
+func TestETagChanges(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f.txt")
+	require.NoError(t, os.WriteFile(p, []byte("one"), 0o644))
+	require.NoError(t, os.Chtimes(p, fixedTime, fixedTime))
+	h := fileserver.New(rootFS(t, dir).FS())
+	first := serve(t, h, "GET", "/f.txt").Header.Get("Etag")
+	assert.Equal(t, first, serve(t, h, "GET", "/f.txt").Header.Get("Etag"), "stable")
+
+	require.NoError(t, os.Chtimes(p, fixedTime, fixedTime.Add(time.Nanosecond)))
+	second := serve(t, h, "GET", "/f.txt").Header.Get("Etag")
+	assert.NotEqual(t, first, second, "modification time")
+
+	require.NoError(t, os.WriteFile(p, []byte("three"), 0o644))
+	require.NoError(t, os.Chtimes(p, fixedTime, fixedTime.Add(time.Nanosecond)))
+	third := serve(t, h, "GET", "/f.txt").Header.Get("Etag")
+	assert.NotEqual(t, second, third, "size")
+
+	res := serve(t, h, "GET", "/f.txt", "If-None-Match: "+first)
+	assert.Equal(t, 200, res.StatusCode)
+	assert.Equal(t, "three", body(t, res))
+}
+
+// TestPythonHeadersUnchanged proves the contract of the extras: for
+// requests with no Range, If-None-Match or If-Range, the response (status,
+// body, every header but ETag and Accept-Ranges) is the same with the
+// extras on and off. The date preconditions and If-Match, which Python
+// ignores, are ignored here too (Python's If-Modified-Since rule is the
+// conditional package's job).
+func TestPythonHeadersUnchanged(t *testing.T) {
+	f := newFixture(t)
+	fsys := rootFS(t, f.dir).FS()
+	withExtras := fileserver.Index(fsys)(fileserver.New(fsys))
+	plain := fileserver.Index(fsys)(fileserver.New(fsys, fileserver.WithoutETag(), fileserver.WithoutRanges()))
+
+	future := time.Now().Add(48 * time.Hour).UTC().Format(http.TimeFormat)
+	headers := [][]string{
+		nil,
+		{"If-Modified-Since: " + fixedLastModified},
+		{"If-Modified-Since: " + future},
+		{"If-Unmodified-Since: Mon, 01 Jan 2001 00:00:00 GMT"},
+		{`If-Match: "nope"`},
+		{"If-Match: *"},
+		{"Accept-Encoding: gzip"},
+		{"Cache-Control: no-cache"},
+	}
+	targets := []string{"/a.txt", "/epoch.txt", "/idx/", "/dir", "/dir/", "/missing", "/t.txt.br", "/link-in"}
+	for _, method := range []string{"GET", "HEAD"} {
+		for _, target := range targets {
+			for _, hdr := range headers {
+				t.Run(method+" "+target+" "+strings.Join(hdr, ","), func(t *testing.T) {
+					a := serve(t, withExtras, method, target, hdr...)
+					b := serve(t, plain, method, target, hdr...)
+					assert.Equal(t, b.StatusCode, a.StatusCode)
+					assert.Equal(t, body(t, b), body(t, a))
+					ha, hb := a.Header.Clone(), b.Header.Clone()
+					if a.StatusCode == 200 {
+						assert.NotEmpty(t, ha.Get("Etag"))
+						assert.Equal(t, "bytes", ha.Get("Accept-Ranges"))
+					}
+					assert.NotContains(t, hb, "Etag")
+					assert.NotContains(t, hb, "Accept-Ranges")
+					ha.Del("Etag")
+					ha.Del("Accept-Ranges")
+					assert.Equal(t, hb, ha)
+				})
+			}
+		}
+	}
+}
+
+// TestWithoutExtras checks the options that turn the extras off: Range,
+// If-Range and If-None-Match are then ignored, as Python ignores them.
+func TestWithoutExtras(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "d.txt"), []byte(digits), 0o644))
+	fsys := rootFS(t, dir).FS()
+	tests := []struct {
+		name   string
+		opts   []fileserver.Option
+		header string
+		status int
+	}{
+		{"no ranges: Range ignored", []fileserver.Option{fileserver.WithoutRanges()}, "Range: bytes=0-1", 200},
+		{"no ranges: ETag kept", []fileserver.Option{fileserver.WithoutRanges()}, "If-None-Match: *", 304},
+		{"no ETag: star ignored", []fileserver.Option{fileserver.WithoutETag()}, "If-None-Match: *", 200},
+		{"no ETag: ranges kept", []fileserver.Option{fileserver.WithoutETag()}, "Range: bytes=0-1", 206},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := serve(t, fileserver.New(fsys, tt.opts...), "GET", "/d.txt", tt.header)
+			assert.Equal(t, tt.status, res.StatusCode)
+		})
+	}
+}

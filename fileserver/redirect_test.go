@@ -1,0 +1,133 @@
+package fileserver_test
+
+import (
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simplehttp/simplehttp/fileserver"
+)
+
+// rawGet sends target exactly as written over a new connection to srv and
+// returns the response, without following redirects.
+func rawGet(t *testing.T, srv *httptest.Server, method, target string) *http.Response {
+	t.Helper()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	_, err = conn.Write([]byte(method + " " + target + " HTTP/1.1\r\nHost: " + srv.Listener.Addr().String() + "\r\nConnection: close\r\n\r\n"))
+	require.NoError(t, err)
+	req, _ := http.NewRequest(method, srv.URL, nil)
+	res, err := http.ReadResponse(newConnReader(conn), req)
+	require.NoError(t, err)
+	t.Cleanup(func() { res.Body.Close() })
+	return res
+}
+
+// TestRedirectUnderPrefix pins the 301 (Python: the path as sent plus "/")
+// when the file server is mounted under a prefix: the Location must still
+// point at the directory, through the prefix, with the query kept.
+func TestRedirectUnderPrefix(t *testing.T) {
+	f := newFixture(t)
+	fsys := rootFS(t, f.dir).FS()
+	stack := fileserver.Index(fsys)(fileserver.New(fsys))
+
+	mux := http.NewServeMux()
+	mux.Handle("/static/", http.StripPrefix("/static", stack))
+	r := chi.NewRouter()
+	r.Mount("/files", http.StripPrefix("/files", stack))
+	r.Route("/deep", func(r chi.Router) {
+		r.Mount("/er", http.StripPrefix("/deep/er", stack))
+	})
+	servers := map[string]http.Handler{
+		"StripPrefix":        http.StripPrefix("/static", stack),
+		"ServeMux":           mux,
+		"chi Mount":          r,
+		"nested chi Mount":   r,
+		"no prefix (direct)": stack,
+	}
+	tests := []struct {
+		server, target, location string
+		follow                   int // status after following
+	}{
+		{"StripPrefix", "/static/dir", "/static/dir/", 404},
+		{"StripPrefix", "/static/idx?x=1", "/static/idx/?x=1", 200},
+		{"StripPrefix", "/static/a%20b", "/static/a%20b/", 404},
+		{"StripPrefix", "/static", "/static/", 404},
+		{"ServeMux", "/static/idx", "/static/idx/", 200},
+		{"ServeMux", "/static/dir/sub", "/static/dir/sub/", 404},
+		{"chi Mount", "/files/idx", "/files/idx/", 200},
+		{"chi Mount", "/files/dir/sub?q#f", "/files/dir/sub/?q#f", 404},
+		{"chi Mount", "/files/a%20b", "/files/a%20b/", 404},
+		{"nested chi Mount", "/deep/er/idx", "/deep/er/idx/", 200},
+		{"no prefix (direct)", "/idx", "/idx/", 200},
+		{"no prefix (direct)", "//idx", "/idx/", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.server+" "+tt.target, func(t *testing.T) {
+			srv := httptest.NewServer(servers[tt.server])
+			defer srv.Close()
+			res := rawGet(t, srv, "GET", tt.target)
+			assert.Equal(t, http.StatusMovedPermanently, res.StatusCode)
+			assert.Equal(t, tt.location, res.Header.Get("Location"))
+			assert.Equal(t, "0", res.Header.Get("Content-Length"))
+			assert.NotContains(t, res.Header, "Content-Type")
+
+			base, err := url.Parse(srv.URL + "/")
+			require.NoError(t, err)
+			loc, err := base.Parse(res.Header.Get("Location"))
+			require.NoError(t, err)
+			loc.Fragment = ""
+			assert.Equal(t, tt.follow, rawGet(t, srv, "GET", loc.RequestURI()).StatusCode, "following %s", loc)
+		})
+	}
+}
+
+// TestRedirectAbsoluteForm checks a request target in absolute form
+// ("GET http://host/dir"), which Go accepts: the Location is still the
+// path plus "/".
+func TestRedirectAbsoluteForm(t *testing.T) {
+	f := newFixture(t)
+	h := http.StripPrefix("/p", fileserver.New(rootFS(t, f.dir).FS()))
+	tests := []struct{ target, location string }{
+		{"http://example.test/p/dir", "/p/dir/"},
+		{"http://example.test/p/dir?x", "/p/dir/?x"},
+		{"http://example.test/p", "/p/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			res := serve(t, h, "GET", tt.target)
+			assert.Equal(t, http.StatusMovedPermanently, res.StatusCode)
+			assert.Equal(t, tt.location, res.Header.Get("Location"))
+		})
+	}
+}
+
+// TestRedirectWithoutRequestURI covers handlers called directly with a
+// request that has no RequestURI (a client-side request): r.URL is used.
+func TestRedirectWithoutRequestURI(t *testing.T) {
+	f := newFixture(t)
+	h := fileserver.New(rootFS(t, f.dir).FS())
+	tests := []struct{ url, location string }{
+		{"http://example.test/dir", "/dir/"},
+		{"http://example.test/dir?a=b", "/dir/?a=b"},
+		{"http://example.test/a%20b", "/a%20b/"},
+		{"http://example.test//dir", "/dir/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			r, err := http.NewRequest("GET", tt.url, nil)
+			require.NoError(t, err)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			assert.Equal(t, http.StatusMovedPermanently, rec.Code)
+			assert.Equal(t, tt.location, rec.Header().Get("Location"))
+		})
+	}
+}
