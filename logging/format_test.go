@@ -27,11 +27,14 @@ func TestCommonAndCombined(t *testing.T) {
 		want    string
 	}{
 		{
-			name:    "Common, bytes through Write",
-			format:  Common,
-			req:     request("GET", "/a.txt", "127.0.0.1:1"),
-			handler: func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body[:1000]); w.Write([]byte(body[1000:])) },
-			want:    clfPrefix + `"GET /a.txt HTTP/1.1" 200 1234` + "\n",
+			name:   "Common, bytes through Write",
+			format: Common,
+			req:    request("GET", "/a.txt", "127.0.0.1:1"),
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				io.WriteString(w, body[:1000])
+				w.Write([]byte(body[1000:]))
+			},
+			want: clfPrefix + `"GET /a.txt HTTP/1.1" 200 1234` + "\n",
 		},
 		{
 			name:   "Common, bytes through ReadFrom",
