@@ -97,7 +97,10 @@ func openDir(dir string, followSymlinks bool) (fs.FS, error) {
 
 // stack composes the Python-compatible middleware around the terminal file
 // handler. The list reads outermost first; a request passes through each
-// middleware in turn and reaches fileserver.New last.
+// middleware in turn and reaches fileserver.New last. The full order is
+// errorpage, logging (cfg.accessLog), cgi (cfg.cgi, cfg.protocol),
+// conditional, fileserver.Index, dirlist; each package takes its place in
+// the list as it joins the stack.
 func stack(fsys fs.FS, cfg config) (http.Handler, error) {
 	if cfg.cgi {
 		return nil, ErrCGIUnavailable
