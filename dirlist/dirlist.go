@@ -116,7 +116,11 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 		} else {
 			var buf bytes.Buffer
 			buf.Grow(512 + 300*len(l.Entries))
-			err = h.tmpl.Execute(&buf, l)
+			if h.cfg.rich {
+				err = h.tmpl.Execute(&buf, richData{Listing: l, Rows: richRows(l.Entries)})
+			} else {
+				err = h.tmpl.Execute(&buf, l)
+			}
 			body = buf.Bytes()
 			ctype = "text/html; charset=utf-8"
 		}

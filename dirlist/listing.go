@@ -111,7 +111,7 @@ func (e Entry) HumanSize() string {
 // readEntries lists the directory dir of fsys in Python's order: by
 // sortKey, ties by the name's bytes. With info it fills Size and ModTime.
 func readEntries(fsys fs.FS, dir string, hide func(string) bool, info bool, loc *time.Location) ([]Entry, error) {
-	des, err := fs.ReadDir(fsys, dir)
+	des, err := readDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -150,6 +150,20 @@ func readEntries(fsys fs.FS, dir string, hide func(string) bool, info bool, loc 
 	return entries, nil
 }
 
+// readDir reads the directory's entries in the order of the disk: unlike
+// fs.ReadDir it does not sort them by name, which the listing would undo.
+func readDir(fsys fs.FS, dir string) ([]fs.DirEntry, error) {
+	f, err := fsys.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if d, ok := f.(fs.ReadDirFile); ok {
+		return d.ReadDir(-1)
+	}
+	return fs.ReadDir(fsys, dir)
+}
+
 // byName is Python's order: the lower-cased name, then (where Python keeps
 // the order of the disk) the name's bytes.
 func byName(a, b Entry) int {
@@ -173,31 +187,53 @@ func fill(entries []Entry) {
 }
 
 // order sorts entries (already in name order) for the rich forms:
-// directories first, then by column, ties in name order.
+// directories first, then by column (reversed when desc), ties by name.
 func order(entries []Entry, column string, desc bool) {
-	cmpCol := func(a, b Entry) int { return 0 }
-	switch column {
-	case "size":
-		cmpCol = func(a, b Entry) int { return cmp.Compare(a.Size, b.Size) }
-	case "time":
-		cmpCol = func(a, b Entry) int { return a.ModTime.Compare(b.ModTime) }
-	}
-	slices.SortStableFunc(entries, func(a, b Entry) int {
-		if a.IsDir != b.IsDir {
-			if a.IsDir {
-				return -1
-			}
-			return 1
+	if column != "size" && column != "time" {
+		if desc {
+			slices.Reverse(entries)
 		}
-		c := cmpCol(a, b)
-		if c == 0 && column != "size" && column != "time" {
-			c = byName(a, b)
+		// Directories first, keeping the name order within each group.
+		sorted := make([]Entry, 0, len(entries))
+		for _, dirs := range []bool{true, false} {
+			for _, e := range entries {
+				if e.IsDir == dirs {
+					sorted = append(sorted, e)
+				}
+			}
+		}
+		copy(entries, sorted)
+		return
+	}
+	slices.SortFunc(entries, func(a, b Entry) int {
+		if c := dirFirst(a, b); c != 0 {
+			return c
+		}
+		var c int
+		if column == "size" {
+			c = cmp.Compare(a.Size, b.Size)
+		} else {
+			c = a.ModTime.Compare(b.ModTime)
 		}
 		if desc {
-			return -c
+			c = -c
+		}
+		if c == 0 {
+			c = byName(a, b)
 		}
 		return c
 	})
+}
+
+func dirFirst(a, b Entry) int {
+	switch {
+	case a.IsDir == b.IsDir:
+		return 0
+	case a.IsDir:
+		return -1
+	default:
+		return 1
+	}
 }
 
 // filter keeps the entries whose name contains q, ignoring case.
