@@ -269,3 +269,13 @@ func FuzzParseArgs(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseArgs(b *testing.B) {
+	args := []string{"9000", "--bind=127.0.0.1", "-d", "/srv", "-pHTTP/1.1", "--cgi"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseArgs(args); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
