@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -105,6 +107,18 @@ func FuzzScrub(f *testing.F) {
 		line := buf.Bytes()
 		require.True(t, bytes.HasSuffix(line, []byte("\n")), "%q", line)
 		assertNoControls(t, line[:len(line)-1])
+
+		// The same text as a request URI and as an http.Error message:
+		// exactly two lines, each clean.
+		buf.Reset()
+		l.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, s, http.StatusInternalServerError)
+		})).ServeHTTP(httptest.NewRecorder(), request(s, s, s))
+		lines := bytes.SplitAfter(buf.Bytes(), []byte("\n"))
+		require.Len(t, lines, 3, "%q", buf.Bytes()) // two lines and the empty rest
+		for _, line := range lines[:2] {
+			assertNoControls(t, bytes.TrimSuffix(line, []byte("\n")))
+		}
 	})
 }
 
