@@ -83,11 +83,11 @@ func ContentType(name string) string {
 	if t, ok := overrides[ext]; ok {
 		return t
 	}
-	if t, ok := overrides[lower(ext)]; ok {
+	if t, ok := lookupLower(overrides, ext); ok {
 		return t
 	}
 	for {
-		s, ok := suffixes[lower(ext)]
+		s, ok := lookupLower(suffixes, ext)
 		if !ok {
 			break
 		}
@@ -96,7 +96,7 @@ func ContentType(name string) string {
 	if encodings[ext] {
 		_, ext = splitExt(base)
 	}
-	if t, ok := typesByExt()[lower(ext)]; ok {
+	if t, ok := lookupLower(typesByExt(), ext); ok {
 		return t
 	}
 	return "application/octet-stream"
@@ -111,6 +111,29 @@ func splitExt(name string) (base, ext string) {
 		return name, ""
 	}
 	return name[:dot], name[dot:]
+}
+
+// lookupLower looks up the lower-cased ext in m, without allocating for a
+// short ASCII extension.
+func lookupLower(m map[string]string, ext string) (string, bool) {
+	var buf [16]byte
+	if len(ext) > len(buf) {
+		v, ok := m[lower(ext)]
+		return v, ok
+	}
+	for i := 0; i < len(ext); i++ {
+		c := ext[i]
+		switch {
+		case c >= 0x80:
+			v, ok := m[lower(ext)]
+			return v, ok
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	v, ok := m[string(buf[:len(ext)])]
+	return v, ok
 }
 
 // lower lower-cases s as Python's str.lower does, as far as it matters for

@@ -1,0 +1,55 @@
+package fileserver_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/simplehttp/simplehttp/fileserver"
+)
+
+// BenchmarkSmallFile serves a 1 KiB file from disk with this handler and
+// with the standard library's http.FileServer, into a recorder.
+func BenchmarkSmallFile(b *testing.B) {
+	dir := b.TempDir()
+	require.NoError(b, os.WriteFile(filepath.Join(dir, "small.txt"), make([]byte, 1024), 0o644))
+	root := rootFS(b, dir)
+	handlers := []struct {
+		name string
+		h    http.Handler
+	}{
+		{"fileserver/os.Root", fileserver.New(root.FS())},
+		{"fileserver/os.DirFS", fileserver.New(os.DirFS(dir))},
+		{"fileserver/os.Root/no-extras", fileserver.New(root.FS(), fileserver.WithoutETag(), fileserver.WithoutRanges())},
+		{"http.FileServer/http.Dir", http.FileServer(http.Dir(dir))},
+		{"http.FileServer/http.FS(os.Root)", http.FileServer(http.FS(root.FS()))},
+	}
+	for _, hh := range handlers {
+		b.Run(hh.name, func(b *testing.B) {
+			r := httptest.NewRequest("GET", "/small.txt", nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				hh.h.ServeHTTP(w, r)
+				if w.Code != http.StatusOK || w.Body.Len() != 1024 {
+					b.Fatalf("status %d, %d bytes", w.Code, w.Body.Len())
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkContentType measures the table lookup.
+func BenchmarkContentType(b *testing.B) {
+	names := []string{"index.html", "archive.tgz", "t.txt.br", "README", "photo.JPG"}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, n := range names {
+			_ = fileserver.ContentType(n)
+		}
+	}
+}
