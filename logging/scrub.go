@@ -20,6 +20,15 @@ const hexDigits = "0123456789abcdef"
 // the Common and Combined Log Formats.
 func appendScrubbed[S string | []byte](dst []byte, s S, quote bool) []byte {
 	for i := 0; i < len(s); {
+		// Copy the run of printable ASCII that needs no escape at once.
+		j := i
+		for j < len(s) && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '\\' && (s[j] != '"' || !quote) {
+			j++
+		}
+		dst = append(dst, s[i:j]...)
+		if i = j; i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
