@@ -5,6 +5,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,6 +184,33 @@ func TestPythonHeadersUnchanged(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestDatePreconditionsIgnored: New leaves If-Modified-Since to the
+// conditional middleware (Python's exact date rule) and, as Python, ignores
+// If-Unmodified-Since and If-Match, so Go's own date handling never answers
+// 304 or 412 where Python would not.
+func TestDatePreconditionsIgnored(t *testing.T) {
+	h, _ := rangeFixture(t)
+	future := time.Now().Add(48 * time.Hour).UTC().Format(http.TimeFormat)
+	for _, hdr := range []string{
+		"If-Modified-Since: " + future,
+		"If-Modified-Since: " + fixedLastModified,
+		"If-Unmodified-Since: Mon, 01 Jan 2001 00:00:00 GMT",
+		`If-Match: "nope"`,
+	} {
+		t.Run(hdr, func(t *testing.T) {
+			for _, method := range []string{"GET", "HEAD"} {
+				res := serve(t, h, method, "/d.txt", hdr)
+				assert.Equal(t, http.StatusOK, res.StatusCode, method)
+				assert.Equal(t, "20", res.Header.Get("Content-Length"), method)
+			}
+			r := parseRequest(t, "GET", "/d.txt", hdr)
+			before := r.Header.Clone()
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			assert.Equal(t, before, r.Header, "the caller's request is not changed")
+		})
 	}
 }
 
