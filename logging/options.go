@@ -59,7 +59,8 @@ func WithFormat(f Format) Option {
 }
 
 // WithSlog makes the Logger emit one structured record per request on l
-// instead of writing lines to its io.Writer (which may then be nil). The
+// instead of writing lines to its io.Writer (which may then be nil; the
+// [Format] is then unused). The
 // record's message is "request" and its attributes are method, path, status,
 // bytes, duration and remote_addr, plus message (the handler's error text)
 // when the status is 400 or more. Its level is Info, Warn for a 4xx status

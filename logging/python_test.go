@@ -120,3 +120,37 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// TestAgainstPythonIPv6 pins Python's address_string for an IPv6 client:
+// client_address[0], "::1", without brackets or port.
+func TestAgainstPythonIPv6(t *testing.T) {
+	ln, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.txt"), []byte("hello\n"), 0o644))
+	py := oracle.Start(t, dir, "-b", "::") // the last -b wins: dual stack
+	_, port, err := net.SplitHostPort(py.Addr)
+	require.NoError(t, err)
+
+	var log syncBuffer
+	srv := httptest.NewUnstartedServer(New(&log)(fileserver.New(os.DirFS(dir))))
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	defer srv.Close()
+
+	for _, line := range []string{"GET /a.txt HTTP/1.1", "GET /missing HTTP/1.1"} {
+		rawRequest(t, net.JoinHostPort("::1", port), line)
+		rawRequest(t, ln.Addr().String(), line)
+	}
+	want := awaitLines(t, py.Stderr, 3)
+	got := awaitLines(t, log.String, 3)
+	assert.Equal(t, []string{
+		`::1 - - [DATE] "GET /a.txt HTTP/1.1" 200 -`,
+		`::1 - - [DATE] code 404, message File not found`,
+		`::1 - - [DATE] "GET /missing HTTP/1.1" 404 -`,
+	}, want)
+	assert.Equal(t, want, got)
+}
