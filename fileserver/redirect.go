@@ -83,7 +83,7 @@ func originForm(uri string) (target string, ok bool) {
 		return uri, true
 	}
 	scheme, rest, found := strings.Cut(uri, "://")
-	if !found || scheme == "" || strings.ContainsAny(scheme, "/?#") {
+	if !found || !isScheme(scheme) {
 		return "", false
 	}
 	i := strings.IndexAny(rest, "/?#")
@@ -94,4 +94,19 @@ func originForm(uri string) (target string, ok bool) {
 		return "/" + rest[i:], true
 	}
 	return rest[i:], true
+}
+
+// isScheme reports whether s is a URI scheme: a letter, then letters,
+// digits, "+", "-" or ".".
+func isScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
