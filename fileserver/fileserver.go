@@ -135,7 +135,8 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	}
 	if h.etag {
 		tag, err := etag(content, info)
-		if err != nil {
+		if err != nil { // the bytes could not be read
+			header.Del("Last-Modified")
 			notFound(w)
 			return
 		}
