@@ -1,0 +1,329 @@
+package errorpage_test
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/simplehttp/simplehttp/errorpage"
+	"github.com/simplehttp/simplehttp/internal/oracle"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// rawPython sends one raw request to the Python server and returns its
+// response with the body read. The response is nil when Python answered
+// the HTTP/0.9 way, with the body alone (it does when it could not read
+// the request's version).
+func rawPython(t *testing.T, addr, request, method string) (*http.Response, []byte) {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	require.NoError(t, err)
+	defer conn.Close()
+	require.NoError(t, conn.SetDeadline(time.Now().Add(20*time.Second)))
+	_, err = io.WriteString(conn, request)
+	require.NoError(t, err)
+	raw, err := io.ReadAll(conn) // Python closes the connection after an error
+	require.NoError(t, err)
+	if !bytes.HasPrefix(raw, []byte("HTTP/")) {
+		return nil, raw
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw)), &http.Request{Method: method})
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp, body
+}
+
+// TestMatchesPython compares pages and headers with what Python 3.12's
+// http.server sends for the same errors: the request Python gets raw, and
+// the http.Error call a Go handler makes for it.
+func TestMatchesPython(t *testing.T) {
+	py := oracle.Start(t, t.TempDir())
+	for _, tc := range []struct {
+		name    string
+		raw     string // the request Python gets
+		method  string
+		code    int    // what our handler answers
+		message string // with this http.Error message
+	}{
+		{"404", "GET /missing HTTP/1.0\r\n\r\n", "GET", 404, "File not found"},
+		{"404 HEAD", "HEAD /missing HTTP/1.0\r\n\r\n", "HEAD", 404, "File not found"},
+		{"501 PUT", "PUT / HTTP/1.0\r\nContent-Length: 0\r\n\r\n", "GET", 501, "Unsupported method ('PUT')"},
+		{"501 escaping", "<&> / HTTP/1.0\r\n\r\n", "GET", 501, "Unsupported method ('<&>')"},
+		{"400 bad version", "GET / HTTP/1.x\r\n\r\n", "GET", 400, "Bad request version ('HTTP/1.x')"},
+		{"505", "GET / HTTP/2.0\r\n\r\n", "GET", 505, "Invalid HTTP version (2.0)"},
+		{"414", "GET /" + strings.Repeat("a", 70000) + " HTTP/1.0\r\n\r\n", "GET", 414, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, wantBody := rawPython(t, py.Addr, tc.raw, tc.method)
+			if want != nil {
+				require.Equal(t, tc.code, want.StatusCode)
+			}
+
+			var h http.Handler = httpError(tc.message, tc.code)
+			if tc.message == "" { // Python used its short message
+				h = handler{status: tc.code}
+			}
+			srv := httptest.NewServer(errorpage.New()(h))
+			defer srv.Close()
+			req, _ := http.NewRequest(tc.method, srv.URL+"/missing", nil)
+			got, err := srv.Client().Do(req)
+			require.NoError(t, err)
+			gotBody, err := io.ReadAll(got.Body)
+			require.NoError(t, err)
+			got.Body.Close()
+
+			assert.Equal(t, string(wantBody), string(gotBody))
+			if want == nil {
+				return // HTTP/0.9: Python sent the page alone
+			}
+			for _, k := range []string{"Content-Type", "Content-Length"} {
+				assert.Equal(t, want.Header.Get(k), got.Header.Get(k), k)
+			}
+			assert.True(t, want.Close)
+			assert.True(t, got.Close, "Connection: close")
+			assert.Equal(t, headerNames(want.Header), headerNames(got.Header))
+		})
+	}
+}
+
+func headerNames(h http.Header) []string {
+	var out []string
+	for k := range h {
+		if k != "Date" && k != "Server" && k != "Connection" { // Connection: checked as resp.Close
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// TestErrorBodyIsBounded: an error body sent with ReadFrom is read only as
+// far as it could still be a message.
+func TestErrorBodyIsBounded(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		body     string
+		wantRead int64
+		wantMsg  string
+	}{
+		{"message", "File not found\n", 15, "File not found"},
+		{"huge body", strings.Repeat("x", 1<<20), 64<<10 + 1, "Not Found"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var read atomic.Int64
+			srv := httptest.NewServer(errorpage.New()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				w.WriteHeader(404)
+				_, _ = io.Copy(w, countingReader{strings.NewReader(tc.body), &read})
+			})))
+			defer srv.Close()
+			resp, err := srv.Client().Get(srv.URL)
+			require.NoError(t, err)
+			got, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			assert.Equal(t, tc.wantRead, read.Load())
+			assert.Contains(t, string(got), "<p>Message: "+tc.wantMsg+".</p>")
+		})
+	}
+}
+
+// TestFlushHeldBack: flushing an error being replaced does not send it;
+// flushing anything else does.
+func TestFlushHeldBack(t *testing.T) {
+	srv := httptest.NewServer(errorpage.New()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/stream" {
+			w.(http.Flusher).Flush()
+			_, _ = io.WriteString(w, "streamed")
+			return
+		}
+		http.Error(w, "File not found", 404)
+		require.NoError(t, http.NewResponseController(w).Flush())
+	})))
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL + "/missing")
+	require.NoError(t, err)
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, 404, resp.StatusCode)
+	assert.Equal(t, page404, string(got))
+
+	resp, err = srv.Client().Get(srv.URL + "/stream")
+	require.NoError(t, err)
+	got, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "streamed", string(got))
+	assert.Equal(t, []string{"chunked"}, resp.TransferEncoding, "the early Flush committed the headers")
+}
+
+// TestInformationalBeforeError: a 103 goes out; the error after it is
+// still replaced.
+func TestInformationalBeforeError(t *testing.T) {
+	srv := httptest.NewServer(errorpage.New()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusEarlyHints)
+		http.Error(w, "File not found", 404)
+	})))
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL)
+	require.NoError(t, err)
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, 404, resp.StatusCode)
+	assert.Equal(t, page404, string(got))
+}
+
+// interfaces lists the optional interfaces w has.
+func interfaces(w http.ResponseWriter) []string {
+	var out []string
+	if _, ok := w.(http.Flusher); ok {
+		out = append(out, "Flusher")
+	}
+	if _, ok := w.(http.Hijacker); ok {
+		out = append(out, "Hijacker")
+	}
+	if _, ok := w.(io.ReaderFrom); ok {
+		out = append(out, "ReaderFrom")
+	}
+	if _, ok := w.(io.StringWriter); ok {
+		out = append(out, "StringWriter")
+	}
+	return out
+}
+
+// TestInterfaces checks that the wrapper has exactly the optional
+// interfaces of the writer it wraps, alone and in chi, and that hijacking
+// through it works.
+func TestInterfaces(t *testing.T) {
+	for _, rt := range routers {
+		t.Run(rt.name, func(t *testing.T) {
+			var outer, inner atomic.Value
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				inner.Store(interfaces(w))
+				if r.URL.Query().Has("hijack") {
+					conn, rw, err := w.(http.Hijacker).Hijack()
+					require.NoError(t, err)
+					defer conn.Close()
+					_, _ = rw.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\nhijacked")
+					_ = rw.Flush()
+					return
+				}
+				_, _ = w.(io.ReaderFrom).ReadFrom(strings.NewReader("read from"))
+			})
+			app := rt.build(errorpage.New(), h)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				outer.Store(interfaces(w))
+				app.ServeHTTP(w, r)
+			}))
+			defer srv.Close()
+			for q, want := range map[string]string{"": "read from", "?hijack": "hijacked"} {
+				resp, err := srv.Client().Get(srv.URL + "/files/a" + q)
+				require.NoError(t, err)
+				got, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				assert.Equal(t, []string{"Flusher", "Hijacker", "ReaderFrom", "StringWriter"}, outer.Load())
+				assert.Equal(t, outer.Load(), inner.Load())
+				assert.Equal(t, want, string(got))
+			}
+		})
+	}
+}
+
+const sendfileChildEnv = "ERRORPAGE_SENDFILE_CHILD"
+
+// TestSendfile runs TestSendfileChild under strace and counts the sendfile
+// system calls that moved bytes: a file served behind the middleware still
+// goes out with sendfile.
+func TestSendfile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a subprocess under strace")
+	}
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("strace is not installed")
+	}
+	out := filepath.Join(t.TempDir(), "strace.out")
+	cmd := exec.Command(strace, "-f", "-qq", "-e", "trace=sendfile", "-o", out,
+		os.Args[0], "-test.run=^TestSendfileChild$", "-test.v")
+	cmd.Env = append(os.Environ(), sendfileChildEnv+"=1")
+	stdout, err := cmd.CombinedOutput()
+	if err != nil && bytes.Contains(stdout, []byte("ptrace")) {
+		t.Skipf("strace cannot trace here: %s", stdout)
+	}
+	require.NoError(t, err, "%s", stdout)
+	require.Contains(t, string(stdout), "sendfile child ok")
+	trace, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Positive(t, countSendfile(trace), "a 200 behind errorpage uses sendfile")
+}
+
+var sendfileCall = regexp.MustCompile(`sendfile\(.*\)\s*=\s*([0-9]+)`)
+
+// countSendfile counts the sendfile calls in an strace log that sent bytes.
+func countSendfile(trace []byte) int {
+	n := 0
+	sc := bufio.NewScanner(bytes.NewReader(trace))
+	for sc.Scan() {
+		if m := sendfileCall.FindStringSubmatch(sc.Text()); m != nil && m[1] != "0" {
+			n++
+		}
+	}
+	return n
+}
+
+// TestSendfileChild is the process TestSendfile traces: it serves a 1 MiB
+// file with http.ServeContent behind the middleware, inside chi, and
+// fetches it once.
+func TestSendfileChild(t *testing.T) {
+	if os.Getenv(sendfileChildEnv) == "" {
+		t.Skip("run by TestSendfile")
+	}
+	path := filepath.Join(t.TempDir(), "big.bin")
+	require.NoError(t, os.WriteFile(path, bytes.Repeat([]byte("x"), 1<<20), 0o644))
+	r := chi.NewRouter()
+	r.Use(errorpage.New())
+	r.Get("/big.bin", func(w http.ResponseWriter, r *http.Request) {
+		f, err := os.Open(path)
+		require.NoError(t, err)
+		defer f.Close()
+		fi, err := f.Stat()
+		require.NoError(t, err)
+		http.ServeContent(w, r, "big.bin", fi.ModTime(), f)
+	})
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL + "/big.bin")
+	require.NoError(t, err)
+	n, err := io.Copy(io.Discard, resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.EqualValues(t, 1<<20, n)
+	t.Logf("sendfile child ok: %d bytes", n)
+}
