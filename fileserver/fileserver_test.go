@@ -2,6 +2,7 @@ package fileserver_test
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -134,7 +135,7 @@ func TestNewFollowsEveryLinkWithDirFS(t *testing.T) {
 // file would (we run as root, so permissions cannot be used).
 type errFS struct {
 	fs.FS
-	failStat, failOpen, failFileStat string
+	failStat, failOpen, failFileStat, failRead string
 }
 
 func (e errFS) Open(name string) (fs.File, error) {
@@ -148,8 +149,19 @@ func (e errFS) Open(name string) (fs.File, error) {
 	if err == nil && name == e.failFileStat {
 		return badStatFile{f}, nil
 	}
+	if err == nil && name == e.failRead {
+		return badReadFile{f.(io.ReadSeeker), f}, nil
+	}
 	return f, err
 }
+
+// badReadFile can Seek but not Read (EIO on a bad disk).
+type badReadFile struct {
+	io.Seeker
+	fs.File
+}
+
+func (badReadFile) Read([]byte) (int, error) { return 0, errors.New("EIO") }
 
 func (e errFS) Stat(name string) (fs.FileInfo, error) {
 	if name == e.failStat {
@@ -170,13 +182,16 @@ func TestNewFileSystemErrors(t *testing.T) {
 		"b.txt": {Data: []byte("b"), ModTime: fixedTime},
 		"c.txt": {Data: []byte("c"), ModTime: fixedTime},
 		"d":     {Mode: fs.ModeDir},
+		"e.txt": {Data: []byte("e")}, // no ModTime: the ETag hashes the bytes
 	}
-	h := fileserver.New(errFS{FS: base, failStat: "a.txt", failOpen: "b.txt", failFileStat: "c.txt"})
-	for _, target := range []string{"/a.txt", "/b.txt", "/c.txt"} {
+	h := fileserver.New(errFS{FS: base, failStat: "a.txt", failOpen: "b.txt", failFileStat: "c.txt", failRead: "e.txt"})
+	for _, target := range []string{"/a.txt", "/b.txt", "/c.txt", "/e.txt"} {
 		t.Run(target, func(t *testing.T) {
 			res := serve(t, h, "GET", target)
 			assert.Equal(t, http.StatusNotFound, res.StatusCode)
 			assert.Equal(t, "File not found\n", body(t, res))
+			assert.NotContains(t, res.Header, "Last-Modified")
+			assert.NotContains(t, res.Header, "Etag")
 		})
 	}
 }
