@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/simplehttp/simplehttp/fileserver"
+	"github.com/simplehttp/simplehttp/logging"
 )
 
 // An Option configures NewHandler.
@@ -45,7 +46,8 @@ func WithProtocol(version string) Option {
 }
 
 // WithAccessLog sets where the access log is written, one line per request
-// in Python's format. The default, nil, writes no access log.
+// in Python's format (see [logging.New]). The default, nil, writes no access
+// log.
 func WithAccessLog(w io.Writer) Option {
 	return func(c *config) { c.accessLog = w }
 }
@@ -105,9 +107,14 @@ func stack(fsys fs.FS, cfg config) (http.Handler, error) {
 	if cfg.cgi {
 		return nil, ErrCGIUnavailable
 	}
-	middleware := []func(http.Handler) http.Handler{
-		fileserver.Index(fsys),
+	var middleware []func(http.Handler) http.Handler
+	if cfg.accessLog != nil {
+		logger := logging.NewLogger(cfg.accessLog)
+		middleware = append(middleware, logger.Handler)
 	}
+	middleware = append(middleware,
+		fileserver.Index(fsys),
+	)
 	h := fileserver.New(fsys)
 	for i := len(middleware) - 1; i >= 0; i-- {
 		h = middleware[i](h)

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -181,3 +183,60 @@ func resolve(t *testing.T, target string, resp *http.Response) string {
 	u.Scheme, u.Host = "", ""
 	return u.String()
 }
+
+// TestLogMatchesPython compares the access log: the command's stderr and
+// Python 3.12's, for the same sequence of requests, with the timestamps
+// masked. It pins Python's line shapes (`ADDR - - [DATE] "LINE" CODE -`),
+// the `code N, message M` line before each error, and the order of lines.
+func TestLogMatchesPython(t *testing.T) {
+	oracle.Require(t)
+	dir := fixture(t, pythonTree)
+	py := oracle.Start(t, dir)
+	ours := startServer(t, []string{"-b", "127.0.0.1", "-d", dir, "0"}, nil)
+
+	requests := []struct{ method, target string }{
+		{"GET", "/a.txt"},
+		{"HEAD", "/a.txt"},
+		{"GET", "/a.txt?q=1&x=%1b"},
+		{"GET", "/nope.txt"},
+		{"HEAD", "/nope.txt"},
+		{"GET", "/a.txt/"},
+		{"GET", "/site"},
+		{"GET", "/site/"},
+		{"GET", "/%C3%BCn%C3%AF.txt"},
+		{"PUT", "/a.txt"},
+		{"POST", "/a.txt"},
+		{"DELETE", "/site/"},
+		{"GET", `/back\slash`},
+	}
+	for _, rq := range requests {
+		rawRequest(t, py.Addr, rq.method, rq.target)
+		rawRequest(t, ours.addr.String(), rq.method, rq.target)
+	}
+
+	// Each request logs one line, each error one more.
+	logLines := func(log string) []string {
+		var lines []string
+		for line := range strings.Lines(log) {
+			if strings.Contains(line, " - - [") {
+				lines = append(lines, maskDate(line))
+			}
+		}
+		return lines
+	}
+	var want, got []string
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		want, got = logLines(py.Stderr()), logLines(ours.stderr.String())
+		if len(want) >= len(requests) && len(got) == len(want) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	assert.Len(t, want, len(requests)+7, "Python's log: one line a request, one more an error")
+	assert.Equal(t, want, got)
+}
+
+var logDate = regexp.MustCompile(`\[\d\d/[A-Z][a-z]{2}/\d{4} \d\d:\d\d:\d\d\]`)
+
+func maskDate(line string) string { return logDate.ReplaceAllString(line, "[DATE]") }
