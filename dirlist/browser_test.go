@@ -180,6 +180,8 @@ func TestBrowser(t *testing.T) {
 		assert.Equal(t, quote(name), texts[name], "the link shown as %q", name)
 	}
 
+	screenshot(t, ctx, c, "dirlist-rich-full.png")
+
 	// The filter box, as typed into.
 	require.NoError(t, c.eval(ctx, `document.getElementById("filter").focus()`, nil))
 	require.NoError(t, c.call(ctx, "Input.insertText", map[string]any{"text": "#1 %"}, nil))
@@ -201,6 +203,23 @@ func TestBrowser(t *testing.T) {
 	require.NoError(t, c.eval(ctx, `getComputedStyle(document.body).backgroundColor`, &bg))
 	assert.Equal(t, "rgb(13, 17, 23)", bg, "dark mode")
 	screenshot(t, ctx, c, "dirlist-rich-dark.png")
+
+	// On a phone: the time column gives way, names wrap.
+	require.NoError(t, c.eval(ctx, `(() => { const b = document.getElementById("filter"); b.value = ""; b.dispatchEvent(new Event("input")); })()`, nil))
+	require.NoError(t, c.call(ctx, "Emulation.setDeviceMetricsOverride", map[string]any{
+		"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true}, nil))
+	var phone struct {
+		TimeColumn string
+		Overflow   bool
+	}
+	require.NoError(t, c.eval(ctx, `({
+		timeColumn: getComputedStyle(document.querySelector("th.t")).display,
+		overflow: document.documentElement.scrollWidth > window.innerWidth,
+	})`, &phone))
+	assert.Equal(t, "none", phone.TimeColumn)
+	assert.False(t, phone.Overflow, "no sideways scrolling on a phone")
+	screenshot(t, ctx, c, "dirlist-rich-phone.png")
+	require.NoError(t, c.call(ctx, "Emulation.clearDeviceMetricsOverride", nil, nil))
 
 	// Click the link with the mouse, as a person would.
 	var at struct{ X, Y float64 }

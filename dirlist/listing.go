@@ -50,7 +50,7 @@ type Entry struct {
 	// IsSymlink is true for a symbolic link (Python appends "@").
 	IsSymlink bool `json:"symlink"`
 	// Size is the size in bytes (of the link's target for a link that
-	// resolves); 0 for a directory.
+	// resolves); 0 for a directory and a link that does not resolve.
 	Size int64 `json:"size"`
 	// ModTime is the modification time (of the link's target for a link
 	// that resolves), in the location set by [WithLocation].
@@ -138,7 +138,9 @@ func readEntries(fsys fs.FS, dir string, hide func(string) bool, info bool, loc 
 				fi, _ = de.Info()
 			}
 			if fi != nil {
-				if !e.IsDir {
+				// A link that does not resolve has no size of its own
+				// worth showing (its Lstat size is the target's length).
+				if !e.IsDir && fi.Mode()&fs.ModeSymlink == 0 {
 					e.Size = fi.Size()
 				}
 				e.ModTime = fi.ModTime().In(loc)

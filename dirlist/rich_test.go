@@ -112,7 +112,7 @@ func TestRichPage(t *testing.T) {
 	}
 	assert.Contains(t, body, `<a href="emptydir/">emptydir/</a>`)
 	assert.Contains(t, body, `<a href="link2dir/">link2dir/</a><span class="tag">link</span>`)
-	assert.Contains(t, body, `<a href="broken">broken</a><span class="tag">link</span>`)
+	assert.Contains(t, body, `<a href="broken">broken</a><span class="tag">link</span></td><td class="s" title="0 bytes">0 B</td>`)
 	assert.Contains(t, body, `<time datetime="2024-03-05T07:09:11Z">2024-03-05 07:09</time>`)
 	assert.Contains(t, body, `<meta name="viewport"`)
 	assert.Contains(t, body, `prefers-color-scheme:dark`)
@@ -262,4 +262,29 @@ func TestSortHref(t *testing.T) {
 	assert.Equal(t, "?q=a%26b&sort=size", l.SortHref("size"))
 	assert.Equal(t, "▼", l.SortMark("size"))
 	assert.Equal(t, "", l.SortMark("time"))
+}
+
+// FuzzRichRow: whatever the name, a rich row has the fixed structure, and
+// the link text holds no character that could open a tag or close an
+// attribute, and unescapes to the name.
+func FuzzRichRow(f *testing.F) {
+	for _, s := range []string{"a b", "<img src=x onerror=alert(1)>", `"><script>alert(1)<`, "'", "&amp;", "\x00", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		e := Entry{Name: toValidUTF8(name), Href: quote(name), Size: 5, ModTime: t1}
+		row := string(appendRow(nil, &e))
+		prefix := "\n<tr class=\"e\"><td class=\"n\"><a href=\"" + quote(name) + "\">"
+		suffix := `</a></td><td class="s" title="5 bytes">5 B</td><td class="t"><time datetime="2024-01-01T10:00:00Z">2024-01-01 10:00</time></td></tr>`
+		if !strings.HasPrefix(row, prefix) || !strings.HasSuffix(row, suffix) {
+			t.Fatalf("row for %q: %q", name, row)
+		}
+		text := row[len(prefix) : len(row)-len(suffix)]
+		if strings.ContainsAny(text, "<>\"'\x00") {
+			t.Fatalf("text for %q: %q", name, text)
+		}
+		if got, want := html.UnescapeString(text), strings.ReplaceAll(e.Name, "\x00", "\uFFFD"); got != want {
+			t.Fatalf("text for %q unescapes to %q", name, got)
+		}
+	})
 }
