@@ -22,7 +22,8 @@ type config struct {
 // (text/html or application/xhtml+xml), Message and Explain arrive already
 // escaped the way Python escapes them (&, < and >), so the template must
 // not escape them again. The default is [DefaultTemplate], Python's page.
-// New panics when the template does not parse or does not execute.
+// New panics when the template does not parse or does not execute; should
+// it fail on a request all the same, Python's page is sent instead.
 func WithTemplate(text string) Option {
 	return func(c *config) { c.template = text }
 }
@@ -48,8 +49,8 @@ func WithContentType(ct string) Option {
 //
 // A response whose Content-Type is anything but text/plain (an HTML page,
 // JSON, an image) is the handler's own error document and passes
-// through untouched, as do all responses below 400 (1xx, 204, 205 and 304
-// included, which never carry a body or a page).
+// through untouched, as do all responses below 400 (so 1xx, 204, 205 and
+// 304 never get a page, a Content-Type or a Content-Length from it).
 //
 // A replaced response keeps the handler's other headers (Allow,
 // WWW-Authenticate, Retry-After, Set-Cookie, ...) except those describing
@@ -64,8 +65,10 @@ func WithContentType(ct string) Option {
 // interfaces the original has (http.Flusher, http.Hijacker, io.ReaderFrom
 // and the rest). Responses below 400 and untouched error documents go
 // straight through, ReadFrom included, so sendfile still happens; for an
-// error being replaced, the middleware keeps at most 64 KiB of the body the
-// handler writes, reads no further from a ReadFrom source, and ignores
+// error being replaced, the middleware keeps at most 64 KiB of the
+// text/plain body the handler writes (Write and ReadFrom report success),
+// reads no further from a ReadFrom source, nothing at all when the
+// body has no Content-Type, and ignores
 // Flush until the page is sent after the handler returns. It belongs
 // outermost, so that it sees every error of the stack.
 func New(opts ...Option) func(http.Handler) http.Handler {
@@ -187,7 +190,11 @@ func (ew *writer) wrap() http.ResponseWriter {
 					ew.decide(http.StatusOK)
 				}
 				if ew.state == capturing {
-					// Read no more than could still make a message.
+					// Read no more than could still make a message, and
+					// nothing when the body cannot be one.
+					if !ew.plain || ew.overflow {
+						return 0, nil
+					}
 					b, err := io.ReadAll(io.LimitReader(src, int64(maxMessage+1-len(ew.body))))
 					ew.keep(b)
 					return int64(len(b)), err

@@ -129,17 +129,21 @@ func (c countingReader) Read(p []byte) (int, error) {
 func TestErrorBodyIsBounded(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
+		ct       string
 		body     string
 		wantRead int64
 		wantMsg  string
 	}{
-		{"message", "File not found\n", 15, "File not found"},
-		{"huge body", strings.Repeat("x", 1<<20), 64<<10 + 1, "Not Found"},
+		{"message", "text/plain; charset=utf-8", "File not found\n", 15, "File not found"},
+		{"huge body", "text/plain; charset=utf-8", strings.Repeat("x", 1<<20), 64<<10 + 1, "Not Found"},
+		{"untyped body is not read", "", "File not found\n", 0, "Not Found"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var read atomic.Int64
 			srv := httptest.NewServer(errorpage.New()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				if tc.ct != "" {
+					w.Header().Set("Content-Type", tc.ct)
+				}
 				w.WriteHeader(404)
 				_, _ = io.Copy(w, countingReader{strings.NewReader(tc.body), &read})
 			})))
