@@ -275,6 +275,9 @@ func TestOptions(t *testing.T) {
 		{"JSON page",
 			[]errorpage.Option{errorpage.WithTemplate(`{"code":{{.Code}},"message":{{printf "%q" .Message}}}`), errorpage.WithContentType("application/json")},
 			httpError(`say "hi"`, 400), "application/json", `{"code":400,"message":"say \"hi\""}`},
+		{"a template failing on a request falls back to Python's page",
+			[]errorpage.Option{errorpage.WithTemplate(`{{if eq .Code 404}}{{.Message}}{{else}}{{index .Message 99}}{{end}}`)},
+			httpError("File not found", 500), "text/html;charset=utf-8", pageWith(500, "File not found", "Server got itself in trouble")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
