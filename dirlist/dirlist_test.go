@@ -238,6 +238,7 @@ func TestTitle(t *testing.T) {
 		{"/sub/./inner/../inner/", "/sub/./inner/../inner/"}, // as sent, like Python
 		{"/hash%23frag/", "/hash#frag/"},
 		{"/U+FFFD%EF%BF%BD/", "/U+FFFD\uFFFD/"},
+		{"http://example.com/a%20b/?q", "/a b/"}, // absolute-form target: its path
 	}
 	h := New(fsys)(terminal)
 	for _, tt := range tests {
