@@ -1,0 +1,422 @@
+package cgi
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log"
+	"net/http"
+	"os"
+	"os/user"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/simplehttp/simplehttp/internal/pyrepr"
+	"github.com/simplehttp/simplehttp/internal/urlpath"
+)
+
+// Defaults of the options.
+const (
+	// DefaultServerProtocol is SERVER_PROTOCOL unless [WithServerProtocol]
+	// says otherwise: Python's protocol_version default.
+	DefaultServerProtocol = "HTTP/1.0"
+	// DefaultServerSoftware is SERVER_SOFTWARE unless [WithServerSoftware]
+	// says otherwise.
+	DefaultServerSoftware = "simplehttp"
+	// DefaultMaxSpool is how many bytes of a chunked request body (one
+	// without Content-Length) are spooled to a temporary file before the
+	// request is refused with 413, unless [WithMaxSpool] says otherwise.
+	DefaultMaxSpool = 64 << 20
+	// DefaultUser is the user scripts run as when the server runs as root,
+	// unless [WithUser] says otherwise.
+	DefaultUser = "nobody"
+)
+
+// DefaultDirs are the URL directories whose scripts are run unless
+// [WithDirs] says otherwise: Python's cgi_directories.
+var DefaultDirs = []string{"/cgi-bin", "/htbin"}
+
+// DefaultEnv names the variables of the server's own environment passed to
+// scripts unless [WithEnv] says otherwise. When PATH is allowed but unset,
+// scripts get PATH=/usr/local/bin:/usr/bin:/bin.
+var DefaultEnv = []string{"PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ"}
+
+const (
+	maxHeaderBytes   = 64 << 10 // the script's header block
+	maxLocalRedirect = 10       // chained local Location redirects
+	defaultPath      = "/usr/local/bin:/usr/bin:/bin"
+)
+
+// An Option configures [New].
+type Option func(*config)
+
+// WithDirs sets the URL directories whose scripts are run (default
+// [DefaultDirs]). Each must be a clean absolute URL path other than "/",
+// such as "/cgi-bin" or "/app/bin"; matching is case-sensitive.
+func WithDirs(dirs ...string) Option {
+	return func(c *config) { c.dirs = slices.Clone(dirs) }
+}
+
+// WithLogf sets where the middleware logs: the scripts' stderr (one call
+// per line), "CGI script exit code N" for a script that exits non-zero
+// (N is -SIG for a signal, as in Python), and why a script's output was
+// refused with 502. The default writes to os.Stderr with the standard log
+// package's date prefix and control characters escaped. logging.Logger's
+// Logf fits here; f must be safe for concurrent use.
+func WithLogf(f func(r *http.Request, format string, args ...any)) Option {
+	return func(c *config) { c.logf = f }
+}
+
+// WithTimeout limits how long a script may run: when d passes, its whole
+// process group is killed. Before the script has written its header block
+// the client gets a 504; after, the response is cut off. The default, 0,
+// means no limit, as in Python: a script then runs until it exits or the
+// client goes away.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) { c.timeout = d }
+}
+
+// WithServerProtocol sets SERVER_PROTOCOL (default [DefaultServerProtocol]).
+// Python passes its protocol_version (the -p flag), not the request's.
+func WithServerProtocol(p string) Option {
+	return func(c *config) { c.protocol = p }
+}
+
+// WithServerSoftware sets SERVER_SOFTWARE (default [DefaultServerSoftware]).
+func WithServerSoftware(s string) Option {
+	return func(c *config) { c.software = s }
+}
+
+// WithEnv sets which variables of the server's environment, read once in
+// [New], scripts get (default [DefaultEnv]). No other variable of the
+// server's environment is passed.
+func WithEnv(names ...string) Option {
+	return func(c *config) { c.envNames = slices.Clone(names) }
+}
+
+// WithMaxSpool sets how many bytes of a chunked request body are accepted
+// (default [DefaultMaxSpool]). Such a body is spooled to an unlinked
+// temporary file so that CONTENT_LENGTH can be set; a longer one is refused
+// with 413. Bodies with a Content-Length are streamed and not limited here.
+func WithMaxSpool(n int64) Option {
+	return func(c *config) { c.maxSpool = n }
+}
+
+// WithUser sets the user scripts run as, with that user's primary group and
+// no supplementary groups. The default is [DefaultUser] when the server runs
+// as root (uid and gid 65534 when there is no such user) and no switch
+// otherwise. An empty name turns the switch off; a name other than the
+// server's own user needs root.
+func WithUser(name string) Option {
+	return func(c *config) { c.user, c.userSet = name, true }
+}
+
+// WithFollowSymlinks makes the script lookup follow symbolic links that lead
+// out of the directory. By default the lookup goes through an [os.Root], and
+// a link that leaves the directory is answered as a missing script.
+func WithFollowSymlinks() Option {
+	return func(c *config) { c.followSymlinks = true }
+}
+
+type config struct {
+	dirs           []string
+	logf           func(r *http.Request, format string, args ...any)
+	timeout        time.Duration
+	protocol       string
+	software       string
+	envNames       []string
+	maxSpool       int64
+	user           string
+	userSet        bool
+	followSymlinks bool
+
+	abs     string                                 // the directory, absolute
+	stat    func(name string) (fs.FileInfo, error) // follows links; name is slash-separated, relative
+	baseEnv []string                               // the allowlisted part of the server's environment
+	cred    *credential                            // whom scripts run as; nil: the server's user
+	runAs   runAs                                  // whose permissions the executable test checks
+}
+
+// credential is a user and group to run scripts as.
+type credential struct{ uid, gid uint32 }
+
+// New returns middleware that runs the CGI scripts found under dir, a
+// directory on disk, for GET, HEAD and POST requests to the CGI directories,
+// and passes every other request to next. Invalid configuration (dir not a
+// directory, a bad option value, an unknown user) panics with a "cgi: "
+// message. The directory stays open as an [os.Root] for the life of the
+// middleware.
+func New(dir string, opts ...Option) func(http.Handler) http.Handler {
+	if !supported {
+		panic("cgi: running CGI scripts is only supported on Linux")
+	}
+	c := &config{
+		dirs:     slices.Clone(DefaultDirs),
+		protocol: DefaultServerProtocol,
+		software: DefaultServerSoftware,
+		envNames: slices.Clone(DefaultEnv),
+		maxSpool: DefaultMaxSpool,
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	c.init(dir)
+	return func(next http.Handler) http.Handler {
+		if next == nil {
+			panic("cgi: nil next handler")
+		}
+		return &handler{config: c, next: next}
+	}
+}
+
+func (c *config) init(dir string) {
+	if len(c.dirs) == 0 {
+		panic("cgi: WithDirs needs at least one directory")
+	}
+	for _, d := range c.dirs {
+		if d == "/" || !strings.HasPrefix(d, "/") || path.Clean(d) != d {
+			panic(fmt.Sprintf("cgi: CGI directory %q is not a clean absolute URL path like \"/cgi-bin\"", d))
+		}
+	}
+	if c.timeout < 0 {
+		panic("cgi: negative timeout")
+	}
+	if c.maxSpool < 0 {
+		panic("cgi: negative spool limit")
+	}
+	if c.protocol == "" || strings.ContainsAny(c.protocol, "\x00") || strings.ContainsRune(c.software, 0) {
+		panic("cgi: empty or invalid server protocol or software")
+	}
+	if c.logf == nil {
+		c.logf = stderrLogf()
+	}
+
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		panic("cgi: " + err.Error())
+	}
+	c.abs = abs
+	if c.followSymlinks {
+		fi, err := os.Stat(abs)
+		if err != nil || !fi.IsDir() {
+			panic(fmt.Sprintf("cgi: %s is not a directory", dir))
+		}
+		c.stat = func(name string) (fs.FileInfo, error) {
+			return os.Stat(filepath.Join(abs, filepath.FromSlash(name)))
+		}
+	} else {
+		root, err := os.OpenRoot(abs)
+		if err != nil {
+			panic("cgi: " + err.Error())
+		}
+		c.stat = func(name string) (fs.FileInfo, error) {
+			return root.Stat(name)
+		}
+	}
+
+	for _, name := range c.envNames {
+		if name == "" || strings.ContainsAny(name, "=\x00") {
+			panic(fmt.Sprintf("cgi: bad environment variable name %q", name))
+		}
+		if v, ok := os.LookupEnv(name); ok {
+			c.baseEnv = append(c.baseEnv, name+"="+v)
+		} else if name == "PATH" {
+			c.baseEnv = append(c.baseEnv, "PATH="+defaultPath)
+		}
+	}
+
+	c.cred = lookupCredential(c.user, c.userSet)
+	c.runAs = currentRunAs()
+	if c.cred != nil {
+		c.runAs = runAs{uid: c.cred.uid, gid: c.cred.gid}
+	}
+}
+
+// lookupCredential returns whom scripts run as: nil to run them as the
+// server's own user.
+func lookupCredential(name string, set bool) *credential {
+	root := os.Geteuid() == 0
+	if !set {
+		if !root {
+			return nil
+		}
+		u, err := user.Lookup(DefaultUser)
+		if err != nil {
+			return &credential{uid: 65534, gid: 65534}
+		}
+		return parseCredential(u)
+	}
+	if name == "" {
+		return nil
+	}
+	u, err := user.Lookup(name)
+	if err != nil {
+		panic("cgi: " + err.Error())
+	}
+	cred := parseCredential(u)
+	if !root {
+		if int(cred.uid) == os.Geteuid() {
+			return nil
+		}
+		panic(fmt.Sprintf("cgi: running scripts as %q needs root", name))
+	}
+	return cred
+}
+
+func parseCredential(u *user.User) *credential {
+	uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
+	gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
+	if err1 != nil || err2 != nil {
+		panic(fmt.Sprintf("cgi: user %q has a non-numeric uid or gid", u.Username))
+	}
+	return &credential{uid: uint32(uid), gid: uint32(gid)}
+}
+
+// stderrLogf is the default WithLogf: one line on os.Stderr per call, with
+// control characters escaped so that a script cannot write to the terminal.
+func stderrLogf() func(r *http.Request, format string, args ...any) {
+	l := log.New(os.Stderr, "", log.LstdFlags)
+	return func(r *http.Request, format string, args ...any) {
+		l.Printf("%s %s", r.RemoteAddr, escapeControl(fmt.Sprintf(format, args...)))
+	}
+}
+
+func escapeControl(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			fmt.Fprintf(&b, "\\x%02x", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+type handler struct {
+	*config
+	next http.Handler
+}
+
+// redirectDepth counts the local redirects that led to a request.
+type redirectDepth struct{}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPost:
+	default:
+		// Python's CGI handler has no other do_METHOD: they get the file
+		// handler's "Unsupported method".
+		h.next.ServeHTTP(w, r)
+		return
+	}
+	p, ok := collapse(urlpath.Raw(r.URL))
+	if !ok {
+		// Python drops the connection here (an IndexError in
+		// _url_collapse_path, or a NUL in the name).
+		http.Error(w, "File not found", http.StatusNotFound)
+		return
+	}
+	dir, rest, ok := h.cgiDir(p)
+	if !ok {
+		if r.Method == http.MethodPost {
+			http.Error(w, "Can only POST to CGI scripts", http.StatusNotImplemented)
+			return
+		}
+		h.next.ServeHTTP(w, r)
+		return
+	}
+	s, code, msg := h.lookup(dir, rest)
+	if code != 0 {
+		http.Error(w, msg, code)
+		return
+	}
+	h.serveScript(w, r, s)
+}
+
+// cgiDir reports whether the collapsed path p is under a CGI directory, and
+// splits it there, as Python's is_cgi: the shortest matching directory wins.
+func (c *config) cgiDir(p string) (dir, rest string, ok bool) {
+	for i := 1; i < len(p); i++ {
+		if p[i] == '/' && slices.Contains(c.dirs, p[:i]) {
+			return p[:i], p[i+1:], true
+		}
+	}
+	return "", "", false
+}
+
+// script is a CGI script found on disk.
+type script struct {
+	name     string // SCRIPT_NAME: "/cgi-bin/x.sh"
+	pathInfo string // PATH_INFO: "" or "/more/path"
+	file     string // the script on disk, absolute
+}
+
+// lookup finds the script a CGI path names: it walks down rest while the
+// next segment is a directory; the segment after is the script, the rest
+// PATH_INFO. It returns the status and message to answer with when there
+// is no runnable script.
+func (c *config) lookup(dir, rest string) (s script, code int, msg string) {
+	for {
+		i := strings.IndexByte(rest, '/')
+		if i < 0 {
+			break
+		}
+		next := dir + "/" + rest[:i]
+		fi, err := c.stat(next[1:])
+		if err != nil || !fi.IsDir() {
+			break
+		}
+		dir, rest = next, rest[i+1:]
+	}
+	name, pathInfo := rest, ""
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		name, pathInfo = rest[:i], rest[i:]
+	}
+	s = script{name: dir + "/" + name, pathInfo: pathInfo}
+	rel := strings.Trim(s.name, "/")
+	fi, err := c.stat(rel)
+	switch {
+	case err != nil:
+		return s, http.StatusNotFound, "No such CGI script (" + pyrepr.String(s.name) + ")"
+	case !fi.Mode().IsRegular():
+		return s, http.StatusForbidden, "CGI script is not a plain file (" + pyrepr.String(s.name) + ")"
+	case !c.runAs.canExecute(fi):
+		return s, http.StatusForbidden, "CGI script is not executable (" + pyrepr.String(s.name) + ")"
+	}
+	s.file = filepath.Join(c.abs, filepath.FromSlash(rel))
+	return s, 0, ""
+}
+
+// localRedirect serves a script's local Location (RFC 3875 §6.2.2) as a new
+// GET (HEAD stays HEAD) for that path, through this middleware again.
+func (h *handler) localRedirect(w http.ResponseWriter, r *http.Request, location string) {
+	depth, _ := r.Context().Value(redirectDepth{}).(int)
+	if depth >= maxLocalRedirect {
+		h.logf(r, "CGI script: more than %d local redirects", maxLocalRedirect)
+		badGateway(w)
+		return
+	}
+	ctx := context.WithValue(r.Context(), redirectDepth{}, depth+1)
+	r2 := r.Clone(ctx)
+	if r2.Method != http.MethodHead {
+		r2.Method = http.MethodGet
+	}
+	u, err := r.URL.Parse(location)
+	if err != nil {
+		h.logf(r, "CGI script: bad local Location %q: %v", location, err)
+		badGateway(w)
+		return
+	}
+	r2.URL.Path, r2.URL.RawPath, r2.URL.RawQuery = u.Path, u.RawPath, u.RawQuery
+	r2.RequestURI = location
+	r2.Body, r2.ContentLength, r2.TransferEncoding = http.NoBody, 0, nil
+	for _, k := range []string{"Content-Length", "Content-Type", "Transfer-Encoding"} {
+		r2.Header.Del(k)
+	}
+	h.ServeHTTP(w, r2)
+}

@@ -1,0 +1,308 @@
+package cgi
+
+import (
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const absent = "\x00absent"
+
+// TestEnv pins the environment for each shape of request: Python's
+// variables (QUERY_STRING raw, PATH_INFO decoded once, SCRIPT_NAME on the
+// collapsed path, CONTENT_LENGTH empty without a body, REMOTE_USER from
+// Basic auth, the query-without-"=" argument), plus every header as
+// HTTP_* but Proxy and credentials, and no leak of the server's own
+// environment.
+func TestEnv(t *testing.T) {
+	t.Setenv("SIMPLEHTTP_SECRET", "leak")
+	dir := newDir(t)
+	writeScript(t, dir, "cgi-bin/env.sh", envScript)
+	writeScript(t, dir, "cgi-bin/sub/env.sh", envScript)
+	writeScript(t, dir, "htbin/env.sh", envScript)
+	f := serve(t, dir)
+	_, port, err := net.SplitHostPort(f.srv.Listener.Addr().String())
+	require.NoError(t, err)
+
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		body   string
+		header map[string]string
+		auth   []string // user, password
+		args   []string
+		want   map[string]string // absent: must not be set
+	}{
+		{
+			name: "plain GET", path: "/cgi-bin/env.sh",
+			want: map[string]string{
+				"SERVER_SOFTWARE": "simplehttp", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": port,
+				"SERVER_PROTOCOL": "HTTP/1.0", "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET",
+				"SCRIPT_NAME": "/cgi-bin/env.sh", "SCRIPT_FILENAME": filepath.Join(dir, "cgi-bin/env.sh"),
+				"PATH_INFO": "", "PATH_TRANSLATED": absent, "QUERY_STRING": "", "REQUEST_URI": "/cgi-bin/env.sh",
+				"REMOTE_ADDR": "127.0.0.1", "CONTENT_LENGTH": "", "CONTENT_TYPE": absent,
+				"AUTH_TYPE": absent, "REMOTE_USER": absent, "HTTPS": absent,
+				"HTTP_HOST": f.srv.Listener.Addr().String(), "HTTP_USER_AGENT": "Go-http-client/1.1",
+				"PATH": os.Getenv("PATH"), "SIMPLEHTTP_SECRET": absent, "HOME": absent,
+			},
+		},
+		{
+			name: "form query", path: "/cgi-bin/env.sh?a=1&b=x+y%21",
+			want: map[string]string{"QUERY_STRING": "a=1&b=x+y%21"},
+		},
+		{
+			name: "query without = is an argument", path: "/cgi-bin/env.sh?hello+world%21",
+			args: []string{"hello world%21"},
+			want: map[string]string{"QUERY_STRING": "hello+world%21"},
+		},
+		{
+			name: "PATH_INFO decoded once", path: "/cgi-bin/env.sh/a%20b//c/./x%2541/",
+			want: map[string]string{
+				"PATH_INFO": "/a b/c/x%41/", "SCRIPT_NAME": "/cgi-bin/env.sh",
+				"PATH_TRANSLATED": filepath.Join(dir, "a b/c/x%41") + "/",
+			},
+		},
+		{
+			name: "a decoded %3F stays in PATH_INFO", path: "/cgi-bin/env.sh/a%3Fb?q=1",
+			want: map[string]string{"PATH_INFO": "/a?b", "QUERY_STRING": "q=1"},
+		},
+		{
+			name: "walk into a sub-directory", path: "/cgi-bin/sub/env.sh/p",
+			want: map[string]string{"SCRIPT_NAME": "/cgi-bin/sub/env.sh", "PATH_INFO": "/p"},
+		},
+		{
+			name: "encoded separator", path: "/cgi-bin%2fenv.sh",
+			want: map[string]string{"SCRIPT_NAME": "/cgi-bin/env.sh", "REQUEST_URI": "/cgi-bin%2fenv.sh"},
+		},
+		{
+			name: "dot segments", path: "/x/../cgi-bin/./env.sh",
+			want: map[string]string{"SCRIPT_NAME": "/cgi-bin/env.sh"},
+		},
+		{
+			name: "htbin", path: "/htbin/env.sh",
+			want: map[string]string{"SCRIPT_NAME": "/htbin/env.sh"},
+		},
+		{
+			name: "Basic auth, password with a colon", path: "/cgi-bin/env.sh", auth: []string{"alice", "se:cret"},
+			want: map[string]string{"AUTH_TYPE": "Basic", "REMOTE_USER": "alice", "HTTP_AUTHORIZATION": absent},
+		},
+		{
+			name: "other auth scheme", path: "/cgi-bin/env.sh", header: map[string]string{"Authorization": "Bearer tok"},
+			want: map[string]string{"AUTH_TYPE": "Bearer", "REMOTE_USER": absent, "HTTP_AUTHORIZATION": absent},
+		},
+		{
+			name: "headers", path: "/cgi-bin/env.sh",
+			header: map[string]string{
+				"X-Custom": "v1", "Proxy": "http://evil:8080", "X_Under": "spoof", "Accept": "text/html",
+				"Referer": "http://r/", "Proxy-Authorization": "Basic eDp5",
+			},
+			want: map[string]string{
+				"HTTP_X_CUSTOM": "v1", "HTTP_PROXY": absent, "HTTP_X_UNDER": absent, "HTTP_ACCEPT": "text/html",
+				"HTTP_REFERER": "http://r/", "HTTP_PROXY_AUTHORIZATION": absent,
+			},
+		},
+		{
+			name: "POST body", method: http.MethodPost, path: "/cgi-bin/env.sh", body: "abc",
+			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
+			want: map[string]string{
+				"REQUEST_METHOD": "POST", "CONTENT_LENGTH": "3", "CONTENT_TYPE": "application/x-www-form-urlencoded",
+				"HTTP_CONTENT_TYPE": absent, "HTTP_CONTENT_LENGTH": absent,
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			method := tt.method
+			if method == "" {
+				method = http.MethodGet
+			}
+			var body *strings.Reader
+			if tt.body != "" {
+				body = strings.NewReader(tt.body)
+			}
+			var req *http.Request
+			if body != nil {
+				req = newRequest(t, method, f.srv.URL, tt.path, body)
+			} else {
+				req = newRequest(t, method, f.srv.URL, tt.path, nil)
+			}
+			for k, v := range tt.header {
+				req.Header[k] = []string{v}
+			}
+			if tt.auth != nil {
+				req.SetBasicAuth(tt.auth[0], tt.auth[1])
+			}
+			resp, out := f.do(t, req)
+			require.Equal(t, http.StatusOK, resp.StatusCode, out)
+			args, env := parseEnv(out)
+			assert.Equal(t, tt.args, args, "argv")
+			for k, want := range tt.want {
+				got, ok := env[k]
+				if want == absent {
+					assert.False(t, ok, "%s should not be set, is %q", k, got)
+					continue
+				}
+				if assert.True(t, ok, "%s not set", k) {
+					assert.Equal(t, want, got, k)
+				}
+			}
+		})
+	}
+}
+
+// TestEnvOptions pins WithServerProtocol, WithServerSoftware and WithEnv.
+func TestEnvOptions(t *testing.T) {
+	t.Setenv("SIMPLEHTTP_OK", "passed")
+	t.Setenv("SIMPLEHTTP_SECRET", "leak")
+	dir := newDir(t)
+	writeScript(t, dir, "cgi-bin/env.sh", envScript)
+	f := serve(t, dir, WithServerProtocol("HTTP/1.1"), WithServerSoftware("SimpleHTTP/0.6 Python/3.12.1"),
+		WithEnv("PATH", "SIMPLEHTTP_OK"))
+	_, out := f.get(t, "/cgi-bin/env.sh")
+	_, env := parseEnv(out)
+	assert.Equal(t, "HTTP/1.1", env["SERVER_PROTOCOL"])
+	assert.Equal(t, "SimpleHTTP/0.6 Python/3.12.1", env["SERVER_SOFTWARE"])
+	assert.Equal(t, "passed", env["SIMPLEHTTP_OK"])
+	assert.NotContains(t, env, "SIMPLEHTTP_SECRET")
+}
+
+// TestRouting pins which requests are the middleware's (Python's is_cgi
+// and do_POST) and the lookup errors with Python's messages.
+func TestRouting(t *testing.T) {
+	dir := newDir(t)
+	outside := t.TempDir()
+	require.NoError(t, os.Chmod(outside, 0o755))
+	writeScript(t, dir, "cgi-bin/ok.sh", "printf 'Content-Type: text/plain\\n\\nran %s\\n' \"$SCRIPT_NAME\"\n")
+	writeScript(t, dir, "cgi-bin/sub/ok.sh", "printf 'Content-Type: text/plain\\n\\nran %s\\n' \"$SCRIPT_NAME\"\n")
+	writeScript(t, outside, "out.sh", "printf 'Content-Type: text/plain\\n\\nran outside\\n'\n")
+	writeFile(t, dir, "cgi-bin/noexec.sh", "#!/bin/sh\n", 0o644)
+	require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "cgi-bin/fifo"), 0o644))
+	require.NoError(t, os.Symlink(filepath.Join(outside, "out.sh"), filepath.Join(dir, "cgi-bin/out.sh")))
+	require.NoError(t, os.Symlink("sub/ok.sh", filepath.Join(dir, "cgi-bin/in.sh")))
+	f := serve(t, dir)
+
+	const next = "next "
+	tests := []struct {
+		method, path string
+		code         int
+		body         string // next: the request went to the next handler
+	}{
+		{"GET", "/cgi-bin/ok.sh", 200, "ran /cgi-bin/ok.sh\n"},
+		{"HEAD", "/cgi-bin/ok.sh", 200, ""},
+		{"POST", "/cgi-bin/ok.sh", 200, "ran /cgi-bin/ok.sh\n"},
+		{"GET", "/cgi-bin/nope.sh", 404, "No such CGI script ('/cgi-bin/nope.sh')\n"},
+		{"GET", "/cgi-bin/nope.sh/more", 404, "No such CGI script ('/cgi-bin/nope.sh')\n"},
+		{"GET", "/cgi-bin/sub/nope.sh", 404, "No such CGI script ('/cgi-bin/sub/nope.sh')\n"},
+		{"GET", "/cgi-bin/it's.sh", 404, "No such CGI script (\"/cgi-bin/it's.sh\")\n"},
+		{"GET", "/cgi-bin/", 403, "CGI script is not a plain file ('/cgi-bin/')\n"},
+		{"GET", "/cgi-bin/sub", 403, "CGI script is not a plain file ('/cgi-bin/sub')\n"},
+		{"GET", "/cgi-bin/sub/", 403, "CGI script is not a plain file ('/cgi-bin/sub/')\n"},
+		{"GET", "/cgi-bin/fifo", 403, "CGI script is not a plain file ('/cgi-bin/fifo')\n"},
+		{"GET", "/cgi-bin/noexec.sh", 403, "CGI script is not executable ('/cgi-bin/noexec.sh')\n"},
+		{"GET", "/cgi-bin/out.sh", 404, "No such CGI script ('/cgi-bin/out.sh')\n"}, // link out of the root
+		{"GET", "/cgi-bin/in.sh", 200, "ran /cgi-bin/in.sh\n"},                      // link inside it
+		{"GET", "/cgi-bin%2fok.sh", 200, "ran /cgi-bin/ok.sh\n"},
+		{"GET", "/cgi-bin%2Fsub%2fok.sh", 200, "ran /cgi-bin/sub/ok.sh\n"},
+		{"GET", "//cgi-bin//ok.sh", 200, "ran /cgi-bin/ok.sh\n"},
+		{"GET", "/cgi-bin/sub/../ok.sh", 200, "ran /cgi-bin/ok.sh\n"},
+		{"GET", "/cgi-bin/ok.sh/..", 403, "CGI script is not a plain file ('/cgi-bin/')\n"},
+		{"GET", "/cgi-bin/ok.sh#frag", 200, "ran /cgi-bin/ok.sh\n"},
+		{"GET", "/cgi-bin", 200, next + "GET /cgi-bin?"},
+		{"GET", "/cgi-bin/..", 200, next + "GET /cgi-bin/..?"},
+		{"GET", "/CGI-BIN/ok.sh", 200, next + "GET /CGI-BIN/ok.sh?"},
+		{"GET", "/a/cgi-bin/ok.sh", 200, next + "GET /a/cgi-bin/ok.sh?"},
+		{"GET", "/a.txt", 200, next + "GET /a.txt?"},
+		{"PUT", "/cgi-bin/ok.sh", 200, next + "PUT /cgi-bin/ok.sh?"},
+		{"DELETE", "/a.txt", 200, next + "DELETE /a.txt?"},
+		{"POST", "/a.txt", 501, "Can only POST to CGI scripts\n"},
+		{"POST", "/cgi-bin", 501, "Can only POST to CGI scripts\n"},
+		{"GET", "/../a.txt", 404, "File not found\n"},
+		{"POST", "/../cgi-bin/ok.sh", 404, "File not found\n"},
+		{"GET", "/cgi-bin/../../cgi-bin/ok.sh", 404, "File not found\n"},
+		{"GET", "/cgi-bin/%2e%2e/%2E%2E/x", 404, "File not found\n"},
+		{"GET", "/cgi-bin/ok%00.sh", 404, "File not found\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			before := f.next.count()
+			resp, body := f.do(t, newRequest(t, tt.method, f.srv.URL, tt.path, nil))
+			assert.Equal(t, tt.code, resp.StatusCode)
+			if strings.HasPrefix(tt.body, next) {
+				assert.Equal(t, tt.body, body)
+				assert.Equal(t, before+1, f.next.count(), "next handler calls")
+				return
+			}
+			assert.Equal(t, tt.body, body)
+			assert.Equal(t, before, f.next.count(), "next handler calls")
+		})
+	}
+}
+
+// TestFollowSymlinks pins the opt-in that follows links out of the root
+// (Python's behaviour).
+func TestFollowSymlinks(t *testing.T) {
+	dir := newDir(t)
+	outside := t.TempDir()
+	require.NoError(t, os.Chmod(outside, 0o755))
+	writeScript(t, outside, "out.sh", "printf 'Content-Type: text/plain\\n\\nran outside\\n'\n")
+	require.NoError(t, os.Symlink(filepath.Join(outside, "out.sh"), filepath.Join(dir, "cgi-bin/out.sh")))
+	f := serve(t, dir, WithFollowSymlinks())
+	resp, body := f.get(t, "/cgi-bin/out.sh")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "ran outside\n", body)
+}
+
+// TestWithDirs pins a configured list: nested directories work, the
+// defaults are gone.
+func TestWithDirs(t *testing.T) {
+	dir := newDir(t)
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "app/bin"), 0o755))
+	writeScript(t, dir, "app/bin/ok.sh", "printf 'Content-Type: text/plain\\n\\nran %s\\n' \"$SCRIPT_NAME\"\n")
+	writeScript(t, dir, "cgi-bin/ok.sh", "printf 'Content-Type: text/plain\\n\\nran\\n'\n")
+	f := serve(t, dir, WithDirs("/app/bin"))
+	_, body := f.get(t, "/app/bin/ok.sh")
+	assert.Equal(t, "ran /app/bin/ok.sh\n", body)
+	_, body = f.get(t, "/cgi-bin/ok.sh")
+	assert.Equal(t, "next GET /cgi-bin/ok.sh?", body)
+}
+
+// TestNewPanics pins configuration errors: they panic in New with a
+// "cgi: " message.
+func TestNewPanics(t *testing.T) {
+	dir := newDir(t)
+	tests := map[string]struct {
+		dir  string
+		opts []Option
+	}{
+		"missing dir":         {dir: filepath.Join(dir, "nope")},
+		"file as dir":         {dir: filepath.Join(dir, "a.txt")},
+		"no dirs":             {dir: dir, opts: []Option{WithDirs()}},
+		"relative cgi dir":    {dir: dir, opts: []Option{WithDirs("cgi-bin")}},
+		"root cgi dir":        {dir: dir, opts: []Option{WithDirs("/")}},
+		"unclean cgi dir":     {dir: dir, opts: []Option{WithDirs("/cgi-bin/")}},
+		"negative timeout":    {dir: dir, opts: []Option{WithTimeout(-1)}},
+		"negative spool":      {dir: dir, opts: []Option{WithMaxSpool(-1)}},
+		"empty protocol":      {dir: dir, opts: []Option{WithServerProtocol("")}},
+		"bad env name":        {dir: dir, opts: []Option{WithEnv("A=B")}},
+		"unknown user":        {dir: dir, opts: []Option{WithUser("no-such-user-simplehttp")}},
+		"follow, missing dir": {dir: filepath.Join(dir, "nope"), opts: []Option{WithFollowSymlinks()}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				r := recover()
+				require.NotNil(t, r, "New did not panic")
+				assert.True(t, strings.HasPrefix(r.(string), "cgi: "), "%v", r)
+			}()
+			New(tt.dir, tt.opts...)
+		})
+	}
+}

@@ -1,0 +1,94 @@
+package cgi
+
+import (
+	"io/fs"
+	"os"
+	"os/exec"
+	"slices"
+	"syscall"
+	"unsafe"
+)
+
+const supported = true
+
+// start starts cmd in a process group of its own, as cred when not nil,
+// with no supplementary groups.
+func start(cmd *exec.Cmd, cred *credential) error {
+	attr := &syscall.SysProcAttr{Setpgid: true}
+	if cred != nil {
+		attr.Credential = &syscall.Credential{Uid: cred.uid, Gid: cred.gid, Groups: []uint32{}}
+	}
+	cmd.SysProcAttr = attr
+	return cmd.Start()
+}
+
+// killGroup kills every process in the process group pgid. The caller makes
+// sure the group's leader has not been reaped yet, so that the id cannot
+// belong to another group.
+func killGroup(pgid int) {
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+}
+
+// waitExited blocks until the process pid has exited, without reaping it:
+// until it is reaped, its pid (the id of its process group) is not reused.
+func waitExited(pid int) error {
+	const pPID = 1
+	var info [128]byte // siginfo_t
+	for {
+		_, _, errno := syscall.Syscall6(syscall.SYS_WAITID, pPID, uintptr(pid),
+			uintptr(unsafe.Pointer(&info)), syscall.WEXITED|syscall.WNOWAIT, 0, 0)
+		if errno == syscall.EINTR {
+			continue
+		}
+		if errno != 0 {
+			return errno
+		}
+		return nil
+	}
+}
+
+// exitCode is Python's os.waitstatus_to_exitcode: the exit status, or minus
+// the signal that killed the process.
+func exitCode(ps *os.ProcessState) int {
+	ws, ok := ps.Sys().(syscall.WaitStatus)
+	if !ok {
+		return ps.ExitCode()
+	}
+	if ws.Signaled() {
+		return -int(ws.Signal())
+	}
+	return ws.ExitStatus()
+}
+
+// runAs is the user whose permission to execute a script is tested.
+type runAs struct {
+	uid, gid uint32
+	groups   []uint32
+}
+
+func currentRunAs() runAs {
+	r := runAs{uid: uint32(os.Geteuid()), gid: uint32(os.Getegid())}
+	groups, _ := os.Getgroups()
+	for _, g := range groups {
+		r.groups = append(r.groups, uint32(g))
+	}
+	return r
+}
+
+// canExecute applies the kernel's execute-permission rule to fi: root
+// needs any execute bit; others the owner's, the group's or everyone's
+// bit, whichever class they fall in.
+func (u runAs) canExecute(fi fs.FileInfo) bool {
+	perm := fi.Mode().Perm()
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	switch {
+	case u.uid == 0 || !ok:
+		return perm&0o111 != 0
+	case st.Uid == u.uid:
+		return perm&0o100 != 0
+	case st.Gid == u.gid || slices.Contains(u.groups, st.Gid):
+		return perm&0o010 != 0
+	default:
+		return perm&0o001 != 0
+	}
+}

@@ -1,0 +1,492 @@
+package cgi
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestResponses pins the parsing of a script's header block (RFC 3875 §6;
+// Python has none: it sends "200 Script output follows" and passes the
+// script's bytes on).
+func TestResponses(t *testing.T) {
+	dir := newDir(t)
+	writeScript(t, dir, "cgi-bin/env.sh", envScript)
+	f := serve(t, dir)
+	tests := []struct {
+		name   string
+		script string // after #!/bin/sh
+		method string
+		code   int
+		header map[string]string // "" value: must be absent
+		body   string
+		log    string
+	}{
+		{
+			name: "document", script: `printf 'Content-Type: text/html\n\n<p>hi</p>'`,
+			code: 200, header: map[string]string{"Content-Type": "text/html"}, body: "<p>hi</p>",
+		},
+		{
+			name: "CRLF lines, repeated fields", script: `printf 'Content-Type: text/plain\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nX-Tab:\tv \r\n\r\nok'`,
+			code: 200, header: map[string]string{"Set-Cookie": "a=1|b=2", "X-Tab": "v"}, body: "ok",
+		},
+		{
+			name: "Status", script: `printf 'Status: 404 Not Here\nContent-Type: text/plain\n\ngone\n'`,
+			code: 404, body: "gone\n",
+		},
+		{
+			name: "Status without a phrase", script: `printf 'Status: 201\nContent-Type: text/plain\n\nmade'`,
+			code: 201, body: "made",
+		},
+		{
+			name: "no body allowed", script: `printf 'Status: 204\n\nbody the client must not see'`,
+			code: 204, body: "",
+		},
+		{
+			name: "no Content-Type is not sniffed", script: `printf 'X-A: 1\n\n<html>'`,
+			code: 200, header: map[string]string{"Content-Type": ""}, body: "<html>",
+		},
+		{
+			name: "Content-Length", script: `printf 'Content-Type: text/plain\nContent-Length: 5\n\nhello'`,
+			code: 200, header: map[string]string{"Content-Length": "5"}, body: "hello",
+		},
+		{
+			name: "hop-by-hop fields dropped", script: `printf 'Content-Type: text/plain\nTransfer-Encoding: gzip\nUpgrade: x\n\nok'`,
+			code: 200, header: map[string]string{"Upgrade": ""}, body: "ok",
+		},
+		{
+			name: "absolute Location", script: `printf 'Location: http://example.com/x?y\n\n'`,
+			code: 302, header: map[string]string{"Location": "http://example.com/x?y"},
+		},
+		{
+			name: "Location with its own Status", script: `printf 'Status: 301\nLocation: /elsewhere\n\n'`,
+			code: 301, header: map[string]string{"Location": "/elsewhere"},
+		},
+		{
+			name: "local Location to a file", script: `printf 'Location: /a.txt?x=1\n\nignored'`,
+			code: 200, body: "next GET /a.txt?x=1",
+		},
+		{
+			name: "local Location from POST is a GET", method: "POST", script: `printf 'Location: /a.txt\n\n'`,
+			code: 200, body: "next GET /a.txt?",
+		},
+		{
+			name: "local Location to a script", script: `printf 'Location: /cgi-bin/env.sh?from+redirect\n\n'`,
+			code: 200, body: "argc=1\narg=from redirect\n",
+		},
+		{
+			name: "local redirect loop", script: `printf 'Location: /cgi-bin/t.sh\n\n'`,
+			code: 502, body: "Bad Gateway\n", log: "more than 10 local redirects",
+		},
+		{
+			name: "no header block", script: `echo hello`,
+			code: 502, body: "Bad Gateway\n", log: `CGI script /cgi-bin/t.sh: no valid header block: malformed header line "hello"`,
+		},
+		{
+			name: "unfinished header block", script: `printf 'Content-Type: text/plain\n'`,
+			code: 502, body: "Bad Gateway\n", log: "no valid header block: output ended inside the header block",
+		},
+		{
+			name: "not a header line", script: `printf 'hello world\n\n'`,
+			code: 502, body: "Bad Gateway\n", log: `malformed header line "hello world"`,
+		},
+		{
+			name: "no output", script: `exit 0`,
+			code: 502, body: "Bad Gateway\n", log: "no valid header block: no output",
+		},
+		{
+			name: "empty header block", script: `printf '\nbody'`,
+			code: 502, body: "Bad Gateway\n", log: "empty header block",
+		},
+		{
+			name: "control character", script: `printf 'Content-Type: text/plain\nX-A: a\033[2Jb\n\n'`,
+			code: 502, body: "Bad Gateway\n", log: "control character in header line",
+		},
+		{
+			name: "bare CR", script: `printf 'Content-Type: text/plain\rX-A: 1\n\n'`,
+			code: 502, body: "Bad Gateway\n", log: "control character in header line",
+		},
+		{
+			name: "folded line", script: `printf 'Content-Type: text/plain\n more\n\n'`,
+			code: 502, body: "Bad Gateway\n", log: "malformed header line",
+		},
+		{
+			name: "bad Status", script: `printf 'Status: 99 Low\n\n'`,
+			code: 502, body: "Bad Gateway\n", log: `bad Status "99 Low"`,
+		},
+		{
+			name: "two Status fields", script: `printf 'Status: 200\nStatus: 404\n\n'`,
+			code: 502, body: "Bad Gateway\n", log: "more than one Status",
+		},
+		{
+			name: "bad Content-Length", script: `printf 'Content-Length: -1\n\n'`,
+			code: 502, body: "Bad Gateway\n", log: "bad Content-Length",
+		},
+		{
+			name: "header block too large", script: `printf 'X-Big: '; head -c 70000 /dev/zero | tr '\0' a; printf '\n\n'`,
+			code: 502, body: "Bad Gateway\n", log: "header block longer than 65536 bytes",
+		},
+		{
+			name: "HEAD runs the script, no body", method: "HEAD", script: `printf 'Content-Type: text/plain\nX-Ran: yes\n\nbody'`,
+			code: 200, header: map[string]string{"X-Ran": "yes"}, body: "",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			writeScript(t, dir, "cgi-bin/t.sh", tt.script+"\n")
+			method := tt.method
+			if method == "" {
+				method = http.MethodGet
+			}
+			resp, body := f.do(t, newRequest(t, method, f.srv.URL, "/cgi-bin/t.sh", nil))
+			assert.Equal(t, tt.code, resp.StatusCode)
+			if strings.HasPrefix(tt.body, "argc=") {
+				assert.True(t, strings.HasPrefix(body, tt.body), "body %q", body)
+			} else {
+				assert.Equal(t, tt.body, body)
+			}
+			for k, want := range tt.header {
+				if want == "" {
+					assert.NotContains(t, resp.Header, k)
+					continue
+				}
+				assert.Equal(t, want, strings.Join(resp.Header.Values(k), "|"), k)
+			}
+			if tt.log != "" {
+				f.logs.waitFor(t, tt.log)
+			}
+		})
+	}
+}
+
+// TestExitAndStderr pins the log: stderr lines as they are, Python's
+// "CGI script exit code N" for a non-zero exit and -SIG for a signal.
+func TestExitAndStderr(t *testing.T) {
+	dir := newDir(t)
+	tests := []struct {
+		name, script string
+		logs         []string
+		noLog        string
+	}{
+		{"exit 0", "printf 'Content-Type: text/plain\\n\\nok'", nil, "exit code"},
+		{"exit 3", "printf 'Content-Type: text/plain\\n\\nok'\necho 'oops: line 1' >&2\necho 'line 2' >&2\nexit 3",
+			[]string{"oops: line 1", "line 2", "CGI script exit code 3"}, ""},
+		{"signal", "printf 'Content-Type: text/plain\\n\\nok'\nkill -TERM $$", []string{"CGI script exit code -15"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := serve(t, dir)
+			writeScript(t, dir, "cgi-bin/t.sh", tt.script+"\n")
+			resp, body := f.get(t, "/cgi-bin/t.sh")
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Equal(t, "ok", body)
+			for _, l := range tt.logs {
+				f.logs.waitFor(t, l)
+			}
+			if tt.noLog != "" {
+				assert.NotContains(t, f.logs.String(), tt.noLog)
+			}
+		})
+	}
+}
+
+// TestStartFailures pins scripts that cannot be started: a 502 with the
+// reason logged (Python has already sent 200 and logs a traceback).
+func TestStartFailures(t *testing.T) {
+	dir := newDir(t)
+	writeFile(t, dir, "cgi-bin/badinterp.sh", "#!/nonexistent/interpreter\n", 0o755)
+	writeFile(t, dir, "cgi-bin/noshebang.txt", "just text\n", 0o755)
+	f := serve(t, dir)
+	for _, name := range []string{"badinterp.sh", "noshebang.txt"} {
+		t.Run(name, func(t *testing.T) {
+			resp, body := f.get(t, "/cgi-bin/"+name)
+			assert.Equal(t, http.StatusBadGateway, resp.StatusCode)
+			assert.Equal(t, "Bad Gateway\n", body)
+			f.logs.waitFor(t, "CGI script /cgi-bin/"+name+" could not be started")
+		})
+	}
+}
+
+// chacha returns n deterministic pseudo-random bytes as a stream.
+func chacha(n int64) io.Reader {
+	var seed [32]byte
+	return io.LimitReader(rand.NewChaCha8(seed), n)
+}
+
+// TestLargePOST pins streaming in: a 100 MiB body reaches the script byte
+// for byte and comes back while it is still being sent.
+func TestLargePOST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("100 MiB through a script")
+	}
+	dir := newDir(t)
+	writeScript(t, dir, "cgi-bin/echo.sh", "printf 'Content-Type: application/octet-stream\\n\\n'\nexec cat\n")
+	f := serve(t, dir)
+	const size = 100 << 20
+	sent := sha256.New()
+	req := newRequest(t, http.MethodPost, f.srv.URL, "/cgi-bin/echo.sh", io.TeeReader(chacha(size), sent))
+	req.ContentLength = size
+	resp, err := noRedirect.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	got := sha256.New()
+	n, err := io.Copy(got, resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, int64(size), n)
+	assert.Equal(t, fmt.Sprintf("%x", sent.Sum(nil)), fmt.Sprintf("%x", got.Sum(nil)))
+}
+
+// TestChunkedPOST pins bodies without Content-Length: spooled so that
+// CONTENT_LENGTH is right, refused with 413 over the limit.
+func TestChunkedPOST(t *testing.T) {
+	dir := newDir(t)
+	writeScript(t, dir, "cgi-bin/echo.sh", "printf 'Content-Type: text/plain\\nX-Length: %s\\n\\n' \"$CONTENT_LENGTH\"\nexec cat\n")
+	f := serve(t, dir, WithMaxSpool(100<<10))
+	tests := []struct {
+		name string
+		size int64
+		code int
+	}{
+		{"empty", 0, 200},
+		{"small", 10, 200},
+		{"at the limit", 100 << 10, 200},
+		{"over the limit", 100<<10 + 1, 413},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data, err := io.ReadAll(chacha(tt.size))
+			require.NoError(t, err)
+			// A reader of unknown length makes the client send it chunked.
+			req := newRequest(t, http.MethodPost, f.srv.URL, "/cgi-bin/echo.sh", io.MultiReader(strings.NewReader(""), strings.NewReader(string(data))))
+			req.ContentLength = -1
+			resp, body := f.do(t, req)
+			require.Equal(t, tt.code, resp.StatusCode, body)
+			if tt.code != 200 {
+				assert.Equal(t, "Request Entity Too Large\n", body)
+				return
+			}
+			assert.Equal(t, strconv.FormatInt(tt.size, 10), resp.Header.Get("X-Length"))
+			assert.Equal(t, string(data), body)
+		})
+	}
+}
+
+// TestStreaming pins both directions at once: the script's first line
+// reaches the client before the client has sent the rest of its body, and
+// the body sent after that reaches the script.
+func TestStreaming(t *testing.T) {
+	dir := newDir(t)
+	writeScript(t, dir, "cgi-bin/chat.sh", "printf 'Content-Type: text/plain\\n\\nfirst\\n'\nread x\necho \"got $x\"\n")
+	f := serve(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	pr, pw := io.Pipe()
+	req := newRequest(t, http.MethodPost, f.srv.URL, "/cgi-bin/chat.sh", pr).WithContext(ctx)
+	req.ContentLength = 3
+	resp, err := noRedirect.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	br := bufio.NewReader(resp.Body)
+	line, err := br.ReadString('\n')
+	require.NoError(t, err)
+	assert.Equal(t, "first\n", line)
+	_, err = pw.Write([]byte("go\n"))
+	require.NoError(t, err)
+	require.NoError(t, pw.Close())
+	rest, err := io.ReadAll(br)
+	require.NoError(t, err)
+	assert.Equal(t, "got go\n", string(rest))
+}
+
+// hangScript records its pid and a child's, writes its header block and a
+// first line when output is true, and waits for the child.
+func hangScript(pidFile string, output bool) string {
+	s := fmt.Sprintf("echo $$ > %s\nsleep 300 &\necho $! >> %s\n", pidFile, pidFile)
+	if output {
+		s += "printf 'Content-Type: text/plain\\n\\nstarted\\n'\n"
+	}
+	return s + "wait\n"
+}
+
+// assertGroupGone waits until every process the script recorded has
+// ended and, for the script itself, been reaped.
+func assertGroupGone(t *testing.T, pidFile string) {
+	t.Helper()
+	pids := readPids(t, pidFile)
+	for _, pid := range pids {
+		eventually(t, func() bool { return procGone(pid) }, "process %d to end", pid)
+	}
+	_, err := os.Stat(fmt.Sprintf("/proc/%d", pids[0]))
+	assert.True(t, os.IsNotExist(err), "the script %d is still there (a zombie?)", pids[0])
+}
+
+// pidDir is a directory a script running as nobody can write its pids to.
+func pidDir(t *testing.T) string {
+	d := filepath.Join(t.TempDir(), "pids")
+	require.NoError(t, os.Mkdir(d, 0o777))
+	require.NoError(t, os.Chmod(d, 0o777))
+	require.NoError(t, os.Chmod(filepath.Dir(d), 0o755))
+	require.NoError(t, os.Chmod(filepath.Dir(filepath.Dir(d)), 0o755))
+	return d
+}
+
+// TestTimeout pins WithTimeout: the whole process group is killed; before
+// the header block the client gets a 504, after it the response is cut.
+func TestTimeout(t *testing.T) {
+	dir := newDir(t)
+	pids := pidDir(t)
+	writeScript(t, dir, "cgi-bin/silent.sh", hangScript(pids+"/silent", false))
+	writeScript(t, dir, "cgi-bin/talks.sh", hangScript(pids+"/talks", true))
+	f := serve(t, dir, WithTimeout(time.Second))
+
+	t.Run("before the header block", func(t *testing.T) {
+		resp, body := f.get(t, "/cgi-bin/silent.sh")
+		assert.Equal(t, http.StatusGatewayTimeout, resp.StatusCode)
+		assert.Equal(t, "Gateway Timeout\n", body)
+		assertGroupGone(t, pids+"/silent")
+		f.logs.waitFor(t, "CGI script timed out after 1s")
+		f.logs.waitFor(t, "CGI script exit code -9")
+	})
+	t.Run("after the header block", func(t *testing.T) {
+		resp, err := noRedirect.Get(f.srv.URL + "/cgi-bin/talks.sh")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		body, err := io.ReadAll(resp.Body)
+		assert.Error(t, err, "a cut response must not look complete")
+		assert.Equal(t, "started\n", string(body))
+		assertGroupGone(t, pids+"/talks")
+	})
+}
+
+// TestClientGone pins the kill when the client goes away mid-response
+// (GET: net/http notices the closed connection) and mid-upload (POST: the
+// body read fails).
+func TestClientGone(t *testing.T) {
+	dir := newDir(t)
+	pids := pidDir(t)
+	writeScript(t, dir, "cgi-bin/hang.sh", hangScript(pids+"/get", true))
+	writeScript(t, dir, "cgi-bin/upload.sh", hangScript(pids+"/post", true))
+	f := serve(t, dir)
+
+	tests := []struct {
+		name, path, pidFile string
+		post                bool
+	}{
+		{"GET", "/cgi-bin/hang.sh", pids + "/get", false},
+		{"POST", "/cgi-bin/upload.sh", pids + "/post", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var req *http.Request
+			if tt.post {
+				pr, pw := io.Pipe()
+				defer pw.Close()
+				go func() { _, _ = pw.Write([]byte("part of the body")) }()
+				req = newRequest(t, http.MethodPost, f.srv.URL, tt.path, pr)
+				req.ContentLength = 1 << 20
+			} else {
+				req = newRequest(t, http.MethodGet, f.srv.URL, tt.path, nil)
+			}
+			resp, err := noRedirect.Do(req.WithContext(ctx))
+			require.NoError(t, err)
+			line, err := bufio.NewReader(resp.Body).ReadString('\n')
+			require.NoError(t, err)
+			assert.Equal(t, "started\n", line)
+			cancel() // the client goes away
+			resp.Body.Close()
+			assertGroupGone(t, tt.pidFile)
+			f.logs.waitFor(t, "CGI script killed: client went away")
+		})
+	}
+}
+
+// TestUser pins the switch to nobody (uid and gid, no supplementary
+// groups) when the server is root, and WithUser("") turning it off.
+func TestUser(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root")
+	}
+	uid, gid := "65534", "65534"
+	if u, err := user.Lookup("nobody"); err == nil {
+		uid, gid = u.Uid, u.Gid
+	}
+	dir := newDir(t)
+	writeScript(t, dir, "cgi-bin/id.sh", "printf 'Content-Type: text/plain\\n\\n%s %s %s\\n' \"$(id -u)\" \"$(id -g)\" \"$(id -G)\"\n")
+	tests := []struct {
+		name string
+		opts []Option
+		want string
+	}{
+		{"default", nil, uid + " " + gid + " " + gid + "\n"},
+		{"WithUser(nobody)", []Option{WithUser("nobody")}, uid + " " + gid + " " + gid + "\n"},
+		{"WithUser(\"\")", []Option{WithUser("")}, "0 0 0\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := serve(t, dir, tt.opts...)
+			_, body := f.get(t, "/cgi-bin/id.sh")
+			assert.Equal(t, tt.want, body)
+		})
+	}
+}
+
+// TestNotExecutableForNobody pins the permission test against the user
+// scripts run as: a root-only script is "not executable" for them.
+func TestNotExecutableForNobody(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root")
+	}
+	dir := newDir(t)
+	writeFile(t, dir, "cgi-bin/rootonly.sh", "#!/bin/sh\necho\n", 0o700)
+	f := serve(t, dir)
+	resp, body := f.get(t, "/cgi-bin/rootonly.sh")
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	assert.Equal(t, "CGI script is not executable ('/cgi-bin/rootonly.sh')\n", body)
+
+	// A directory on the way that nobody may not enter: exec fails, 403.
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "cgi-bin/closed"), 0o700))
+	writeScript(t, dir, "cgi-bin/closed/x.sh", "echo\n")
+	resp, body = f.get(t, "/cgi-bin/closed/x.sh")
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	assert.Equal(t, "CGI script is not executable ('/cgi-bin/closed/x.sh')\n", body)
+}
+
+// TestUnreadBody pins scripts that do not read their input: the response
+// is complete, the connection stays usable when little is left unread,
+// and net/http does not panic (golang.org/issue/68560, which full-duplex
+// handlers hit when they leave a body unread).
+func TestUnreadBody(t *testing.T) {
+	dir := newDir(t)
+	writeScript(t, dir, "cgi-bin/ignore.sh", "printf 'Content-Type: text/plain\\n\\nignored\\n'\n")
+	f := serve(t, dir)
+	for _, size := range []int64{1, 100 << 10, 4 << 20} {
+		t.Run(strconv.FormatInt(size, 10), func(t *testing.T) {
+			req := newRequest(t, http.MethodPost, f.srv.URL, "/cgi-bin/ignore.sh", chacha(size))
+			req.ContentLength = size
+			resp, body := f.do(t, req)
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Equal(t, "ignored\n", body)
+			resp, body = f.get(t, "/cgi-bin/ignore.sh")
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Equal(t, "ignored\n", body)
+		})
+	}
+}
