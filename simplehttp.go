@@ -9,6 +9,9 @@ import (
 	"os"
 	"syscall"
 
+	"github.com/simplehttp/simplehttp/conditional"
+	"github.com/simplehttp/simplehttp/dirlist"
+	"github.com/simplehttp/simplehttp/errorpage"
 	"github.com/simplehttp/simplehttp/fileserver"
 	"github.com/simplehttp/simplehttp/logging"
 )
@@ -21,6 +24,7 @@ type config struct {
 	cgi            bool
 	protocol       string
 	accessLog      io.Writer
+	richListing    bool
 }
 
 // WithFollowSymlinks makes the handler follow every symbolic link, even one
@@ -50,6 +54,13 @@ func WithProtocol(version string) Option {
 // log.
 func WithAccessLog(w io.Writer) Option {
 	return func(c *config) { c.accessLog = w }
+}
+
+// WithRichListing serves directory listings with sizes, dates, sorting and
+// a filter box ([dirlist.WithRichListing]) instead of Python's plain page.
+// The default is Python's page, byte for byte.
+func WithRichListing(rich bool) Option {
+	return func(c *config) { c.richListing = rich }
 }
 
 // ErrCGIUnavailable is returned by NewHandler when CGI is asked for: the
@@ -101,19 +112,25 @@ func openDir(dir string, followSymlinks bool) (fs.FS, error) {
 // handler. The list reads outermost first; a request passes through each
 // middleware in turn and reaches fileserver.New last. The full order is
 // errorpage, logging (cfg.accessLog), cgi (cfg.cgi, cfg.protocol),
-// conditional, fileserver.Index, dirlist; each package takes its place in
-// the list as it joins the stack.
+// conditional, fileserver.Index, dirlist. errorpage sits outside logging so
+// that the log sees the handler's own http.Error message, as Python's does.
 func stack(fsys fs.FS, cfg config) (http.Handler, error) {
 	if cfg.cgi {
 		return nil, ErrCGIUnavailable
 	}
-	var middleware []func(http.Handler) http.Handler
+	middleware := []func(http.Handler) http.Handler{errorpage.New()}
 	if cfg.accessLog != nil {
 		logger := logging.NewLogger(cfg.accessLog)
 		middleware = append(middleware, logger.Handler)
 	}
+	var listing []dirlist.Option
+	if cfg.richListing {
+		listing = append(listing, dirlist.WithRichListing())
+	}
 	middleware = append(middleware,
+		conditional.New(),
 		fileserver.Index(fsys),
+		dirlist.New(fsys, listing...),
 	)
 	h := fileserver.New(fsys)
 	for i := len(middleware) - 1; i >= 0; i-- {

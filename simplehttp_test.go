@@ -1,7 +1,9 @@
 package simplehttp
 
 import (
+	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -58,6 +60,7 @@ func TestNewHandler(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
 		"a.txt":           "a",
 		"site/index.html": "<p>index</p>",
+		"site/sub/x.txt":  "x",
 	})
 	require.NoError(t, os.Symlink(filepath.Join(outside, "secret.txt"), filepath.Join(dir, "out.txt")))
 	require.NoError(t, os.Symlink("a.txt", filepath.Join(dir, "in.txt")))
@@ -67,16 +70,23 @@ func TestNewHandler(t *testing.T) {
 		opts         []Option
 		method, path string
 		wantStatus   int
+		header       http.Header
 		wantBody     string
+		wantContains string // instead of wantBody
 		wantLocation string
 	}{
 		{name: "file", path: "/a.txt", wantStatus: 200, wantBody: "a"},
 		{name: "index", path: "/site/", wantStatus: 200, wantBody: "<p>index</p>"},
 		{name: "redirect", path: "/site?q=1", wantStatus: 301, wantLocation: "/site/?q=1"},
-		{name: "missing", path: "/nope", wantStatus: 404, wantBody: "File not found\n"},
-		{name: "method", method: "PUT", path: "/a.txt", wantStatus: 501, wantBody: "Unsupported method ('PUT')\n"},
+		{name: "missing", path: "/nope", wantStatus: 404, wantBody: errorPage(404, "File not found", "Nothing matches the given URI")},
+		{name: "method", method: "PUT", path: "/a.txt", wantStatus: 501, wantBody: errorPage(501, "Unsupported method ('PUT')", "Server does not support this operation")},
 		{name: "link inside", path: "/in.txt", wantStatus: 200, wantBody: "a"},
-		{name: "link outside refused", path: "/out.txt", wantStatus: 404, wantBody: "File not found\n"},
+		{name: "link outside refused", path: "/out.txt", wantStatus: 404, wantBody: errorPage(404, "File not found", "Nothing matches the given URI")},
+		{name: "listing", path: "/site/sub/", wantStatus: 200, wantBody: listingPage("/site/sub/", "x.txt")},
+		{name: "not modified", path: "/a.txt", header: http.Header{"If-Modified-Since": {"Fri, 01 Jan 2100 00:00:00 GMT"}}, wantStatus: 304},
+		{name: "modified", path: "/a.txt", header: http.Header{"If-Modified-Since": {"Sat, 01 Jan 2000 00:00:00 GMT"}}, wantStatus: 200, wantBody: "a"},
+		{name: "zone ignored as Python does", path: "/a.txt", header: http.Header{"If-Modified-Since": {"Fri, 01 Jan 2100 00:00:00 +0100"}}, wantStatus: 200, wantBody: "a"},
+		{name: "rich listing", opts: []Option{WithRichListing(true)}, path: "/site/sub/", wantStatus: 200, wantContains: `<input`},
 		{name: "link outside followed", opts: []Option{WithFollowSymlinks(true)}, path: "/out.txt", wantStatus: 200, wantBody: "secret"},
 	}
 	for _, tc := range tests {
@@ -88,12 +98,56 @@ func TestNewHandler(t *testing.T) {
 				method = http.MethodGet
 			}
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(method, tc.path, nil))
+			req := httptest.NewRequest(method, tc.path, nil)
+			maps.Copy(req.Header, tc.header)
+			h.ServeHTTP(rec, req)
 			body, err := io.ReadAll(rec.Result().Body)
 			require.NoError(t, err)
 			assert.Equal(t, tc.wantStatus, rec.Code)
-			assert.Equal(t, tc.wantBody, string(body))
+			if tc.wantContains != "" {
+				assert.Contains(t, string(body), tc.wantContains)
+			} else {
+				assert.Equal(t, tc.wantBody, string(body))
+			}
 			assert.Equal(t, tc.wantLocation, rec.Header().Get("Location"))
 		})
 	}
+}
+
+// errorPage is Python 3.12's error page (error_message_format).
+func errorPage(code int, message, explain string) string {
+	return fmt.Sprintf(`<!DOCTYPE HTML>
+<html lang="en">
+    <head>
+        <meta charset="utf-8">
+        <title>Error response</title>
+    </head>
+    <body>
+        <h1>Error response</h1>
+        <p>Error code: %d</p>
+        <p>Message: %s.</p>
+        <p>Error code explanation: %d - %s.</p>
+    </body>
+</html>
+`, code, message, code, explain)
+}
+
+// listingPage is Python 3.12's listing of a directory holding one file.
+func listingPage(path, name string) string {
+	return fmt.Sprintf(`<!DOCTYPE HTML>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Directory listing for %[1]s</title>
+</head>
+<body>
+<h1>Directory listing for %[1]s</h1>
+<hr>
+<ul>
+<li><a href="%[2]s">%[2]s</a></li>
+</ul>
+<hr>
+</body>
+</html>
+`, path, name)
 }

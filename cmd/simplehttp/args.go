@@ -18,6 +18,7 @@ type config struct {
 	tlsCert        string
 	tlsKey         string
 	followSymlinks bool
+	richListing    bool
 	help           bool // -h/--help: print help and exit 0
 }
 
@@ -54,6 +55,8 @@ beyond Python's http.server:
                         from --tls-cert)
   --follow-symlinks     follow symbolic links that lead out of the directory
                         (Python follows every link)
+  --rich-listing        list directories with sizes, dates, sorting and a
+                        filter box instead of Python's plain page
 `
 
 // usageError is a command-line mistake: printed after the usage line as
@@ -100,6 +103,7 @@ var options = []*option{
 	{long: "--tls-cert", takesValue: true, apply: func(c *config, v string) error { c.tlsCert = v; return nil }},
 	{long: "--tls-key", takesValue: true, apply: func(c *config, v string) error { c.tlsKey = v; return nil }},
 	{long: "--follow-symlinks", apply: func(c *config, _ string) error { c.followSymlinks = true; return nil }},
+	{long: "--rich-listing", apply: func(c *config, _ string) error { c.richListing = true; return nil }},
 }
 
 // negativeNumber is argparse's test for an argument that is a value even

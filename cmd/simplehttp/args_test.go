@@ -42,6 +42,8 @@ var argCases = []struct {
 	{name: "leading zeros", args: []string{"0080"}, want: config{port: 80, protocol: http10}},
 	{name: "port zero picks a free port", args: []string{"0"}, want: config{port: 0, protocol: http10}},
 	{name: "highest port", args: []string{"65535"}, want: config{port: 65535, protocol: http10}},
+	{name: "rich listing", args: []string{"--rich-listing", "9000"}, want: config{port: 9000, protocol: http10, richListing: true}},
+	{name: "rich listing abbreviated", args: []string{"--ri"}, want: config{port: 8000, protocol: http10, richListing: true}},
 	{name: "tls", args: []string{"--tls-cert", "c.pem", "--tls-key=k.pem", "8443"}, want: config{port: 8443, protocol: http10, tlsCert: "c.pem", tlsKey: "k.pem"}},
 	{name: "tls cert alone", args: []string{"--tls-c", "both.pem"}, want: config{port: 8000, protocol: http10, tlsCert: "both.pem"}},
 	{name: "follow symlinks", args: []string{"--follow"}, want: config{port: 8000, protocol: http10, followSymlinks: true}},
@@ -81,7 +83,7 @@ var argCases = []struct {
 	{name: "unknown short chain", args: []string{"-ch"}, err: "unrecognized arguments: -ch"},
 	{name: "ambiguous", args: []string{"--tls", "x"}, err: "ambiguous option: --tls could match --tls-cert, --tls-key"},
 	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key"},
-	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks"},
+	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing"},
 	{name: "key without cert", args: []string{"--tls-key", "k.pem"}, err: "--tls-key requires --tls-cert to be set"},
 
 	// Python accepts these and fails later (or worse); we refuse them here.
@@ -138,7 +140,7 @@ func TestRunHelp(t *testing.T) {
 }
 
 // argparseMirror builds, with Python's own argparse, the parser of
-// `python3.12 -m http.server` (the same add_argument calls) plus our three
+// `python3.12 -m http.server` (the same add_argument calls) plus our own
 // options, declared as Python 3.14 declares --tls-cert and --tls-key, and
 // prints how it reads each argument vector given on stdin as JSON.
 const argparseMirror = `
@@ -153,6 +155,7 @@ def parse(argv):
     p.add_argument('--tls-cert', metavar='PATH')
     p.add_argument('--tls-key', metavar='PATH')
     p.add_argument('--follow-symlinks', action='store_true')
+    p.add_argument('--rich-listing', action='store_true')
     p.add_argument('port', default=8000, type=int, nargs='?')
     err, out = io.StringIO(), io.StringIO()
     try:
@@ -164,7 +167,8 @@ def parse(argv):
         return {'code': e.code, 'stderr': err.getvalue(), 'help': out.getvalue() != ''}
     return {'code': None, 'port': a.port, 'bind': a.bind or '', 'directory': a.directory or '',
             'protocol': a.protocol, 'cgi': a.cgi, 'tlsCert': a.tls_cert or '',
-            'tlsKey': a.tls_key or '', 'followSymlinks': a.follow_symlinks}
+            'tlsKey': a.tls_key or '', 'followSymlinks': a.follow_symlinks,
+            'richListing': a.rich_listing}
 print(json.dumps([parse(argv) for argv in json.load(sys.stdin)]))
 `
 
@@ -199,6 +203,7 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 		TLSCert        string
 		TLSKey         string
 		FollowSymlinks bool
+		RichListing    bool
 	}
 	require.NoError(t, json.Unmarshal(out, &results))
 	require.Len(t, results, len(vectors))
@@ -225,6 +230,7 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 				assert.Equal(t, config{
 					port: py.Port, bind: py.Bind, directory: py.Directory, protocol: py.Protocol,
 					cgi: py.CGI, tlsCert: py.TLSCert, tlsKey: py.TLSKey, followSymlinks: py.FollowSymlinks,
+					richListing: py.RichListing,
 				}, got)
 			}
 		})

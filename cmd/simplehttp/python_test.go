@@ -45,12 +45,12 @@ var pythonTree = map[string]string{
 // `python -m http.server` and this command serve the same tree, get the
 // same raw requests, and must agree on the status, Content-Type,
 // Content-Length, Last-Modified, Location (resolved against the request)
-// and, where compareBody is set, the body. Error pages and listings differ
-// until the errorpage and dirlist middleware are in the stack: their rows
-// compare the status only.
+// and, where compareBody is set, the body: files, index pages,
+// redirects, error pages, listings and If-Modified-Since 304s.
 func TestMatchesPython(t *testing.T) {
 	oracle.Require(t)
 	dir := fixture(t, pythonTree)
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "empty"), 0o755))
 	// Fixed modification times, so Last-Modified is not a matter of luck.
 	stamp := time.Date(2023, 11, 14, 22, 13, 20, 0, time.UTC)
 	require.NoError(t, filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
@@ -67,6 +67,7 @@ func TestMatchesPython(t *testing.T) {
 		method      string // GET when empty
 		target      string // the request target, sent as is
 		compareBody bool   // status-only otherwise
+		header      string // one extra request header line
 		// pythonDrops marks a request Python answers by dropping the
 		// connection (an exception in its handler); ours must answer 404.
 		pythonDrops bool
@@ -109,17 +110,35 @@ func TestMatchesPython(t *testing.T) {
 		{name: "redirect keeps escapes", target: "/%73ite", compareBody: true},
 		{name: "head redirect", method: "HEAD", target: "/site", compareBody: true},
 
-		// Errors: the status only until errorpage is in the stack.
-		{name: "missing", target: "/nope.txt"},
-		{name: "missing in a directory", target: "/site/nope"},
-		{name: "file with a trailing slash", target: "/a.txt/"},
+		// Errors: Python's page and headers (errorpage).
+		{name: "missing", target: "/nope.txt", compareBody: true},
+		{name: "missing in a directory", target: "/site/nope", compareBody: true},
+		{name: "file with a trailing slash", target: "/a.txt/", compareBody: true},
 		{name: "nul", target: "/a%00.txt", pythonDrops: true},
-		{name: "head missing", method: "HEAD", target: "/nope.txt"},
-		{name: "put", method: "PUT", target: "/a.txt"},
-		{name: "post", method: "POST", target: "/a.txt"},
-		{name: "delete", method: "DELETE", target: "/site/"},
-		{name: "lower-case get", method: "get", target: "/a.txt"},
-		{name: "options", method: "OPTIONS", target: "/a.txt"},
+		{name: "head missing", method: "HEAD", target: "/nope.txt", compareBody: true},
+		{name: "put", method: "PUT", target: "/a.txt", compareBody: true},
+		{name: "post", method: "POST", target: "/a.txt", compareBody: true},
+		{name: "delete", method: "DELETE", target: "/site/", compareBody: true},
+		{name: "lower-case get", method: "get", target: "/a.txt", compareBody: true},
+		{name: "options", method: "OPTIONS", target: "/a.txt", compareBody: true},
+
+		// Listings (dirlist).
+		{name: "root listing", target: "/", compareBody: true},
+		{name: "listing", target: "/deep/", compareBody: true},
+		{name: "nested listing", target: "/deep/er/", compareBody: true},
+		{name: "empty listing", target: "/empty/", compareBody: true},
+		{name: "listing after double slash", target: "//deep/", compareBody: true},
+		{name: "head listing", method: "HEAD", target: "/deep/", compareBody: true},
+
+		// Conditional GET (conditional): Python's If-Modified-Since rule.
+		{name: "not modified", target: "/a.txt", header: "If-Modified-Since: Tue, 14 Nov 2023 22:13:20 GMT", compareBody: true},
+		{name: "not modified, rfc 850", target: "/a.txt", header: "If-Modified-Since: Tuesday, 14-Nov-23 22:13:20 GMT", compareBody: true},
+		{name: "not modified, asctime", target: "/a.txt", header: "If-Modified-Since: Tue Nov 14 22:13:20 2023", compareBody: true},
+		{name: "modified since", target: "/a.txt", header: "If-Modified-Since: Tue, 14 Nov 2023 22:13:19 GMT", compareBody: true},
+		{name: "zone other than UTC ignored", target: "/a.txt", header: "If-Modified-Since: Tue, 14 Nov 2023 23:13:20 +0100", compareBody: true},
+		{name: "garbage date ignored", target: "/a.txt", header: "If-Modified-Since: yesterday", compareBody: true},
+		{name: "listing never 304", target: "/deep/", header: "If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT", compareBody: true},
+		{name: "index page 304", target: "/site/", header: "If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT", compareBody: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -127,12 +146,12 @@ func TestMatchesPython(t *testing.T) {
 			if method == "" {
 				method = http.MethodGet
 			}
-			got, gotBody := rawRequest(t, ours.addr.String(), method, tc.target)
+			got, gotBody := rawRequest(t, ours.addr.String(), method, tc.target, tc.header)
 			if tc.pythonDrops {
 				assert.Equal(t, http.StatusNotFound, got.StatusCode)
 				return
 			}
-			want, wantBody := rawRequest(t, py.Addr, method, tc.target)
+			want, wantBody := rawRequest(t, py.Addr, method, tc.target, tc.header)
 
 			assert.Equal(t, want.StatusCode, got.StatusCode, "status")
 			assert.Equal(t, resolve(t, tc.target, want), resolve(t, tc.target, got), "Location")
@@ -149,13 +168,19 @@ func TestMatchesPython(t *testing.T) {
 
 // rawRequest sends method and target exactly as given and reads the
 // answer.
-func rawRequest(t *testing.T, addr, method, target string) (*http.Response, []byte) {
+func rawRequest(t *testing.T, addr, method, target string, header ...string) (*http.Response, []byte) {
 	t.Helper()
 	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	require.NoError(t, err)
 	defer conn.Close()
 	require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
-	_, err = fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", method, target, addr)
+	extra := ""
+	for _, h := range header {
+		if h != "" {
+			extra += h + "\r\n"
+		}
+	}
+	_, err = fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n%s\r\n", method, target, addr, extra)
 	require.NoError(t, err)
 	resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: method})
 	require.NoError(t, err)

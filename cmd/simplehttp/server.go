@@ -140,6 +140,7 @@ func (c *command) handler(cfg config) (http.Handler, error) {
 	}
 	h, err := simplehttp.NewHandler(dir,
 		simplehttp.WithFollowSymlinks(cfg.followSymlinks),
+		simplehttp.WithRichListing(cfg.richListing),
 		simplehttp.WithCGI(cfg.cgi),
 		simplehttp.WithProtocol(cfg.protocol),
 		simplehttp.WithAccessLog(c.stderr),
