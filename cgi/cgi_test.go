@@ -3,6 +3,7 @@ package cgi
 import (
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -305,4 +306,31 @@ func TestNewPanics(t *testing.T) {
 			New(tt.dir, tt.opts...)
 		})
 	}
+}
+
+// TestStripPrefix pins the middleware mounted under a prefix: the CGI test
+// and SCRIPT_NAME work on the path below the mount, as every other
+// simplehttp middleware does.
+func TestStripPrefix(t *testing.T) {
+	dir := newDir(t)
+	writeScript(t, dir, "cgi-bin/env.sh", envScript)
+	writeScript(t, dir, "cgi-bin/redirect.sh", "printf 'Location: /a.txt\\n\\n'\n")
+	l := &logs{}
+	next := &nextHandler{}
+	mux := http.NewServeMux()
+	mux.Handle("/app/", http.StripPrefix("/app", New(dir, WithLogf(l.logf))(next)))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	f := &fixture{dir: dir, srv: srv, logs: l, next: next}
+
+	resp, body := f.get(t, "/app/cgi-bin%2Fenv.sh/x?q=1")
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	_, env := parseEnv(body)
+	assert.Equal(t, "/cgi-bin/env.sh", env["SCRIPT_NAME"])
+	assert.Equal(t, "/x", env["PATH_INFO"])
+	assert.Equal(t, "q=1", env["QUERY_STRING"])
+	assert.Equal(t, "/app/cgi-bin%2Fenv.sh/x?q=1", env["REQUEST_URI"])
+
+	_, body = f.get(t, "/app/cgi-bin/redirect.sh")
+	assert.Equal(t, "next GET /a.txt?", body)
 }

@@ -30,7 +30,7 @@ env
 
 // newDir returns a served directory with cgi-bin, cgi-bin/sub and htbin,
 // open to the user scripts run as (t.TempDir's parent is private).
-func newDir(t *testing.T) string {
+func newDir(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	require.NoError(t, os.Chmod(filepath.Dir(dir), 0o755))
@@ -43,12 +43,12 @@ func newDir(t *testing.T) string {
 }
 
 // writeScript writes a "#!/bin/sh" script at dir/name.
-func writeScript(t *testing.T, dir, name, body string) {
+func writeScript(t testing.TB, dir, name, body string) {
 	t.Helper()
 	writeFile(t, dir, name, "#!/bin/sh\n"+body, 0o755)
 }
 
-func writeFile(t *testing.T, dir, name, body string, mode os.FileMode) {
+func writeFile(t testing.TB, dir, name, body string, mode os.FileMode) {
 	t.Helper()
 	p := filepath.Join(dir, filepath.FromSlash(name))
 	require.NoError(t, os.WriteFile(p, []byte(body), mode))
@@ -123,7 +123,7 @@ type fixture struct {
 }
 
 // serve runs the middleware over dir on a real server.
-func serve(t *testing.T, dir string, opts ...Option) *fixture {
+func serve(t testing.TB, dir string, opts ...Option) *fixture {
 	t.Helper()
 	f := &fixture{dir: dir, logs: &logs{}, next: &nextHandler{}}
 	opts = append([]Option{WithLogf(f.logs.logf)}, opts...)

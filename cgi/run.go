@@ -71,153 +71,22 @@ func (h *handler) serveScript(w http.ResponseWriter, r *http.Request, s script) 
 		length = "0"
 	}
 
-	args := []string{path.Base(s.name)}
-	if q := r.URL.RawQuery; q != "" && !strings.Contains(q, "=") {
-		// Python's rule: a query that is not a form is also the argument.
-		args = append(args, strings.ReplaceAll(q, "+", " "))
-	}
-	outR, outW, err := os.Pipe()
+	p, err := h.start(r, rc, &s, stdin, bodyW, length)
 	if err != nil {
-		closeAll(stdin, bodyW)
-		h.internalError(w, r, err)
-		return
-	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		closeAll(stdin, bodyW, outR, outW)
-		h.internalError(w, r, err)
-		return
-	}
-	cmd := &exec.Cmd{
-		Path:   s.file,
-		Args:   args,
-		Env:    h.environ(r, &s, length),
-		Dir:    filepath.Dir(s.file),
-		Stdout: outW,
-		Stderr: errW,
-	}
-	if stdin != nil {
-		cmd.Stdin = stdin
-	}
-	err = start(cmd, h.cred)
-	closeAll(stdin, outW, errW) // the script has its own copies
-	if err != nil {
-		closeAll(bodyW, outR, errR)
 		h.startFailed(w, r, &s, err)
 		return
 	}
-	pid := cmd.Process.Pid
+	defer p.cancel(nil)
 
-	ctx, cancel := context.WithCancelCause(r.Context())
-	defer cancel(nil)
-	if h.timeout > 0 {
-		var stop context.CancelFunc
-		ctx, stop = context.WithTimeoutCause(ctx, h.timeout, errTimeout)
-		defer stop()
-	}
-
-	exited := make(chan struct{})
-	go func() {
-		_ = waitExited(pid)
-		close(exited)
-	}()
-
-	stdinDone := make(chan struct{})
-	if bodyW != nil {
-		go func() {
-			defer close(stdinDone)
-			defer bodyW.Close()
-			if err := copyBody(bodyW, r.Body); err != nil {
-				// The client went away or broke the body: the script
-				// would only see a truncated input.
-				cancel(errClientGone)
-			}
-		}()
-	} else {
-		close(stdinDone)
-	}
-
-	stderrDone := make(chan struct{})
-	go func() {
-		defer close(stderrDone)
-		h.logLines(r, errR)
-	}()
-
-	// The watcher kills the script's process group when ctx ends, and once
-	// the script has exited it kills what the script left behind. It ends
-	// when the script has exited and the main goroutine is done reading.
-	stop := make(chan struct{})
-	watchDone := make(chan struct{})
-	var killedBy error
-	go func() {
-		defer close(watchDone)
-		select {
-		case <-exited:
-		case <-ctx.Done():
-			select {
-			case <-exited: // it had finished anyway
-			default:
-				killedBy = context.Cause(ctx)
-				killGroup(pid)
-				<-exited
-			}
-		}
-		killGroup(pid) // not reaped yet, so the id is still this group's
-		select {
-		case <-ctx.Done():
-			// A process outside the group still holds stdout open.
-			_ = outR.SetReadDeadline(past)
-		case <-stop:
-		}
-	}()
-
-	// finish waits for the script and everything serving it, reaps it and
-	// logs how it ended. It returns why it was killed, if it was.
-	forcedBody := false // the request body was cut off mid-way
-	finish := func() error {
-		close(stop)
-		<-watchDone
-		_ = cmd.Wait()
-		// A script that exits without reading all its input leaves the
-		// copy blocked until the client sends more (the write then fails)
-		// or goes away, as net/http's own discarding of an unread body
-		// does; a killed script does not wait for the client.
-		select {
-		case <-stdinDone:
-		case <-ctx.Done():
-			forcedBody = true
-			_ = rc.SetReadDeadline(past)
-			_ = bodyW.SetWriteDeadline(past)
-			<-stdinDone
-		}
-		select {
-		case <-stderrDone:
-		case <-time.After(stderrGrace):
-			_ = errR.SetReadDeadline(past)
-			<-stderrDone
-		}
-		closeAll(outR, errR)
-		switch {
-		case killedBy == errTimeout:
-			h.logf(r, "CGI script timed out after %s", h.timeout)
-		case killedBy != nil && killedBy != errBadOutput:
-			h.logf(r, "CGI script killed: %s", errClientGone)
-		}
-		if code := exitCode(cmd.ProcessState); code != 0 {
-			h.logf(r, "CGI script exit code %d", code)
-		}
-		return killedBy
-	}
-
-	br := bufio.NewReaderSize(outR, 4<<10)
+	br := bufio.NewReaderSize(p.stdout, 4<<10)
 	hdr, err := readHeader(br, maxHeaderBytes)
 	if err != nil {
-		if context.Cause(ctx) == nil {
+		if context.Cause(p.ctx) == nil {
 			h.logf(r, "CGI script %s: no valid header block: %v", s.name, err)
-			cancel(errBadOutput)
+			p.cancel(errBadOutput)
 		}
-		why := finish()
-		if forcedBody {
+		why := p.finish()
+		if p.forcedBody {
 			// The rest of the body is still on the connection.
 			w.Header().Set("Connection", "close")
 		}
@@ -233,8 +102,8 @@ func (h *handler) serveScript(w http.ResponseWriter, r *http.Request, s script) 
 	if hdr.localRedirect() {
 		// RFC 3875 §6.2.2: no body; the server serves the path instead.
 		_, _ = io.Copy(io.Discard, br)
-		why := finish()
-		if forcedBody {
+		why := p.finish()
+		if p.forcedBody {
 			w.Header().Set("Connection", "close")
 		}
 		switch why {
@@ -269,17 +138,196 @@ func (h *handler) serveScript(w http.ResponseWriter, r *http.Request, s script) 
 	if err := copyOut(w, rc, br); err != nil {
 		if errors.Is(err, http.ErrContentLength) {
 			h.logf(r, "CGI script %s: wrote more than its Content-Length", s.name)
-			cancel(errBadOutput)
+			p.cancel(errBadOutput)
 		} else {
-			cancel(errClientGone)
+			p.cancel(errClientGone)
 		}
 	}
-	if finish() == errTimeout || forcedBody {
+	if p.finish() == errTimeout || p.forcedBody {
 		// Cut the response off so that the client cannot take it for a
 		// complete one, and drop the connection, which may still hold
 		// part of the request body.
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// A process is a running script and the goroutines around it: one feeds
+// the request body to its stdin, one logs its stderr, one waits for it to
+// exit and one (watch) kills its process group.
+type process struct {
+	h      *handler
+	r      *http.Request
+	rc     *http.ResponseController
+	cmd    *exec.Cmd
+	pid    int
+	stdout *os.File // our end of the script's stdout
+	stderr *os.File // our end of the script's stderr
+	bodyW  *os.File // our end of the script's stdin, nil without a streamed body
+
+	// ctx ends when the client goes away, the timeout passes, or cancel
+	// is called with the reason.
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+
+	exited     chan struct{} // the script has exited (not reaped yet)
+	stdinDone  chan struct{} // the body copy has ended
+	stderrDone chan struct{} // stderr is at EOF
+	stop       chan struct{} // closed by finish: stdout is no longer read
+	watchDone  chan struct{} // watch has ended
+	killedBy   error         // why watch killed the script; read after watchDone
+	forcedBody bool          // finish cut the request body off
+}
+
+// start starts the script with stdin (nil: /dev/null), and the goroutines
+// that copy the request body to bodyW when it is not nil.
+func (h *handler) start(r *http.Request, rc *http.ResponseController, s *script, stdin, bodyW *os.File, length string) (*process, error) {
+	args := []string{path.Base(s.name)}
+	if q := r.URL.RawQuery; q != "" && !strings.Contains(q, "=") {
+		// Python's rule: a query that is not a form is also the argument.
+		args = append(args, strings.ReplaceAll(q, "+", " "))
+	}
+	p := &process{h: h, r: r, rc: rc, bodyW: bodyW}
+	outW, errW, err := p.pipes()
+	if err != nil {
+		closeAll(stdin, bodyW)
+		return nil, err
+	}
+	p.cmd = &exec.Cmd{
+		Path:   s.file,
+		Args:   args,
+		Env:    h.environ(r, s, length),
+		Dir:    filepath.Dir(s.file),
+		Stdout: outW,
+		Stderr: errW,
+	}
+	if stdin != nil {
+		p.cmd.Stdin = stdin
+	}
+	err = start(p.cmd, h.cred)
+	closeAll(stdin, outW, errW) // the script has its own copies
+	if err != nil {
+		closeAll(bodyW, p.stdout, p.stderr)
+		return nil, err
+	}
+	p.pid = p.cmd.Process.Pid
+
+	p.ctx, p.cancel = context.WithCancelCause(r.Context())
+	if h.timeout > 0 {
+		ctx, stop := context.WithTimeoutCause(p.ctx, h.timeout, errTimeout)
+		parent := p.cancel
+		p.ctx, p.cancel = ctx, func(cause error) { parent(cause); stop() }
+	}
+	p.exited = make(chan struct{})
+	p.stdinDone = make(chan struct{})
+	p.stderrDone = make(chan struct{})
+	p.stop = make(chan struct{})
+	p.watchDone = make(chan struct{})
+	go func() {
+		_ = waitExited(p.pid)
+		close(p.exited)
+	}()
+	go p.feed()
+	go func() {
+		defer close(p.stderrDone)
+		h.logLines(r, p.stderr)
+	}()
+	go p.watch()
+	return p, nil
+}
+
+// pipes makes the stdout and stderr pipes and returns the script's ends.
+func (p *process) pipes() (outW, errW *os.File, err error) {
+	p.stdout, outW, err = os.Pipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	p.stderr, errW, err = os.Pipe()
+	if err != nil {
+		closeAll(p.stdout, outW)
+		return nil, nil, err
+	}
+	return outW, errW, nil
+}
+
+// feed copies the request body to the script's stdin.
+func (p *process) feed() {
+	defer close(p.stdinDone)
+	if p.bodyW == nil {
+		return
+	}
+	defer p.bodyW.Close()
+	if err := copyBody(p.bodyW, p.r.Body); err != nil {
+		// The client went away or broke the body: the script would only
+		// see a truncated input.
+		p.cancel(errClientGone)
+	}
+}
+
+// watch kills the script's process group when ctx ends, and once the
+// script has exited kills whatever it left behind in its group. It ends
+// when the script has exited and finish has been called.
+func (p *process) watch() {
+	defer close(p.watchDone)
+	select {
+	case <-p.exited:
+	case <-p.ctx.Done():
+		select {
+		case <-p.exited: // it had finished anyway
+		default:
+			p.killedBy = context.Cause(p.ctx)
+			killGroup(p.pid)
+			<-p.exited
+		}
+	}
+	killGroup(p.pid) // not reaped yet, so the id is still this group's
+	select {
+	case <-p.ctx.Done():
+		// Something outside the group (a process that called setsid)
+		// still holds stdout open: stop reading.
+		_ = p.stdout.SetReadDeadline(past)
+	case <-p.stop:
+	}
+}
+
+// finish waits for the script and everything serving it, reaps it and logs
+// how it ended. It returns why the script was killed, or nil.
+func (p *process) finish() error {
+	close(p.stop)
+	<-p.watchDone
+	_ = p.cmd.Wait()
+	// A script that exits without reading all its input leaves the copy
+	// blocked until the client sends more (the write then fails) or goes
+	// away, as net/http's own discarding of an unread body does; a killed
+	// script does not wait for the client.
+	select {
+	case <-p.stdinDone:
+	default:
+		select {
+		case <-p.stdinDone:
+		case <-p.ctx.Done():
+			p.forcedBody = true
+			_ = p.rc.SetReadDeadline(past)
+			_ = p.bodyW.SetWriteDeadline(past)
+			<-p.stdinDone
+		}
+	}
+	select {
+	case <-p.stderrDone:
+	case <-time.After(stderrGrace):
+		_ = p.stderr.SetReadDeadline(past)
+		<-p.stderrDone
+	}
+	closeAll(p.stdout, p.stderr)
+	switch {
+	case p.killedBy == errTimeout:
+		p.h.logf(p.r, "CGI script timed out after %s", p.h.timeout)
+	case p.killedBy != nil && p.killedBy != errBadOutput:
+		p.h.logf(p.r, "CGI script killed: %s", errClientGone)
+	}
+	if code := exitCode(p.cmd.ProcessState); code != 0 {
+		p.h.logf(p.r, "CGI script exit code %d", code)
+	}
+	return p.killedBy
 }
 
 // copyBody copies the request body to the script's stdin. It returns an
@@ -386,7 +434,7 @@ func (c *config) spool(r *http.Request) (*os.File, int64, int) {
 // startFailed answers a script that could not be started: 403 when it may
 // not be executed (for example a directory on its path is closed to the
 // user scripts run as), 502 otherwise (a missing interpreter, a file that
-// is neither a binary nor a "#!" script).
+// is neither a binary nor a "#!" script, no file descriptors left).
 func (h *handler) startFailed(w http.ResponseWriter, r *http.Request, s *script, err error) {
 	h.logf(r, "CGI script %s could not be started: %v", s.name, err)
 	if errors.Is(err, fs.ErrPermission) {

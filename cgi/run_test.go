@@ -186,14 +186,19 @@ func TestExitAndStderr(t *testing.T) {
 		{"exit 3", "printf 'Content-Type: text/plain\\n\\nok'\necho 'oops: line 1' >&2\necho 'line 2' >&2\nexit 3",
 			[]string{"oops: line 1", "line 2", "CGI script exit code 3"}, ""},
 		{"signal", "printf 'Content-Type: text/plain\\n\\nok'\nkill -TERM $$", []string{"CGI script exit code -15"}, ""},
+		{"segfault", "printf 'Content-Type: text/plain\\n\\nok'\nkill -SEGV $$", []string{"CGI script exit code -11"}, ""},
 	}
+	pids := pidDir(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := serve(t, dir)
-			writeScript(t, dir, "cgi-bin/t.sh", tt.script+"\n")
+			pidFile := pids + "/" + strings.ReplaceAll(tt.name, " ", "_")
+			writeScript(t, dir, "cgi-bin/t.sh", "echo $$ > "+pidFile+"\n"+tt.script+"\n")
 			resp, body := f.get(t, "/cgi-bin/t.sh")
 			assert.Equal(t, http.StatusOK, resp.StatusCode)
 			assert.Equal(t, "ok", body)
+			// Reaped, not left a zombie, however it ended.
+			assertGroupGone(t, pidFile)
 			for _, l := range tt.logs {
 				f.logs.waitFor(t, l)
 			}
