@@ -144,6 +144,10 @@ type config struct {
 // credential is a user and group to run scripts as.
 type credential struct{ uid, gid uint32 }
 
+// Supported reports whether scripts can be run on this system: Linux,
+// where [New] works; elsewhere it panics.
+func Supported() bool { return supported }
+
 // New returns middleware that runs the CGI scripts found under dir, a
 // directory on disk, for GET, HEAD and POST requests to the CGI directories,
 // and passes every other request to next. Invalid configuration (dir not a

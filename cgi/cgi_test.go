@@ -96,6 +96,10 @@ func TestEnv(t *testing.T) {
 			want: map[string]string{"AUTH_TYPE": "Basic", "REMOTE_USER": "alice", "HTTP_AUTHORIZATION": absent},
 		},
 		{
+			name: "Basic auth with a NUL in the user", path: "/cgi-bin/env.sh", auth: []string{"al\x00ice", "pw"},
+			want: map[string]string{"AUTH_TYPE": "Basic", "REMOTE_USER": absent},
+		},
+		{
 			name: "other auth scheme", path: "/cgi-bin/env.sh", header: map[string]string{"Authorization": "Bearer tok"},
 			want: map[string]string{"AUTH_TYPE": "Bearer", "REMOTE_USER": absent, "HTTP_AUTHORIZATION": absent},
 		},
@@ -333,4 +337,12 @@ func TestStripPrefix(t *testing.T) {
 
 	_, body = f.get(t, "/app/cgi-bin/redirect.sh")
 	assert.Equal(t, "next GET /a.txt?", body)
+}
+
+// TestDefaultLogf pins the default log: one line on stderr, with a
+// script's control characters escaped.
+func TestDefaultLogf(t *testing.T) {
+	assert.Equal(t, `a\x1b[2Jb\x0a\x7f`, escapeControl("a\x1b[2Jb\n\x7f"))
+	assert.Equal(t, "plain text, é", escapeControl("plain text, é"))
+	assert.True(t, Supported())
 }

@@ -58,7 +58,7 @@ func (c *config) environ(r *http.Request, s *script, contentLength string) []str
 	set("CONTENT_LENGTH", contentLength)
 	if scheme, _, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " "); ok && scheme != "" {
 		set("AUTH_TYPE", scheme)
-		if user, _, ok := r.BasicAuth(); ok {
+		if user, _, ok := r.BasicAuth(); ok && !strings.ContainsRune(user, 0) {
 			set("REMOTE_USER", user)
 		}
 	}
