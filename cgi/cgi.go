@@ -36,14 +36,11 @@ const (
 	DefaultUser = "nobody"
 )
 
-// DefaultDirs are the URL directories whose scripts are run unless
-// [WithDirs] says otherwise: Python's cgi_directories.
-var DefaultDirs = []string{"/cgi-bin", "/htbin"}
-
-// DefaultEnv names the variables of the server's own environment passed to
-// scripts unless [WithEnv] says otherwise. When PATH is allowed but unset,
-// scripts get PATH=/usr/local/bin:/usr/bin:/bin.
-var DefaultEnv = []string{"PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ"}
+// defaultDirs and defaultEnv are the defaults of WithDirs and WithEnv.
+var (
+	defaultDirs = []string{"/cgi-bin", "/htbin"}
+	defaultEnv  = []string{"PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ"}
+)
 
 const (
 	maxHeaderBytes   = 64 << 10 // the script's header block
@@ -55,7 +52,7 @@ const (
 type Option func(*config)
 
 // WithDirs sets the URL directories whose scripts are run (default
-// [DefaultDirs]). Each must be a clean absolute URL path other than "/",
+// "/cgi-bin" and "/htbin", Python's cgi_directories). Each must be a clean absolute URL path other than "/",
 // such as "/cgi-bin" or "/app/bin"; matching is case-sensitive.
 func WithDirs(dirs ...string) Option {
 	return func(c *config) { c.dirs = slices.Clone(dirs) }
@@ -92,8 +89,9 @@ func WithServerSoftware(s string) Option {
 }
 
 // WithEnv sets which variables of the server's environment, read once in
-// [New], scripts get (default [DefaultEnv]). No other variable of the
-// server's environment is passed.
+// [New], scripts get (default PATH, LANG, LC_ALL, LC_CTYPE and TZ). No other
+// variable of the server's environment is passed. When PATH is allowed but
+// unset, scripts get PATH=/usr/local/bin:/usr/bin:/bin.
 func WithEnv(names ...string) Option {
 	return func(c *config) { c.envNames = slices.Clone(names) }
 }
@@ -159,10 +157,10 @@ func New(dir string, opts ...Option) func(http.Handler) http.Handler {
 		panic("cgi: running CGI scripts is only supported on Linux")
 	}
 	c := &config{
-		dirs:     slices.Clone(DefaultDirs),
+		dirs:     slices.Clone(defaultDirs),
 		protocol: DefaultServerProtocol,
 		software: DefaultServerSoftware,
-		envNames: slices.Clone(DefaultEnv),
+		envNames: slices.Clone(defaultEnv),
 		maxSpool: DefaultMaxSpool,
 	}
 	for _, o := range opts {

@@ -164,7 +164,7 @@ func FuzzCollapse(f *testing.F) {
 		"/%2e%2e/%zz", "/cgi-bin/", "", "a/b", "/a%00"} {
 		f.Add(s)
 	}
-	c := &config{dirs: DefaultDirs}
+	c := &config{dirs: defaultDirs}
 	f.Fuzz(func(t *testing.T, raw string) {
 		got, ok := collapse(raw)
 		decoded := unquote(raw)
