@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"os"
 	"syscall"
+	"time"
 
+	"github.com/simplehttp/simplehttp/cgi"
 	"github.com/simplehttp/simplehttp/conditional"
 	"github.com/simplehttp/simplehttp/dirlist"
 	"github.com/simplehttp/simplehttp/errorpage"
@@ -25,6 +27,7 @@ type config struct {
 	protocol       string
 	accessLog      io.Writer
 	richListing    bool
+	cgiTimeout     time.Duration
 }
 
 // WithFollowSymlinks makes the handler follow every symbolic link, even one
@@ -36,9 +39,17 @@ func WithFollowSymlinks(follow bool) Option {
 }
 
 // WithCGI runs CGI scripts under the directory's cgi-bin and htbin, as
-// `python -m http.server --cgi` does. The default is off.
+// `python -m http.server --cgi` does (see [cgi.New]). The default is off.
+// CGI needs Linux; elsewhere NewHandler returns an error.
 func WithCGI(enabled bool) Option {
 	return func(c *config) { c.cgi = enabled }
+}
+
+// WithCGITimeout kills a CGI script, with its whole process group, when it
+// runs longer than d ([cgi.WithTimeout]). The default, 0, sets no limit, as
+// Python does; a script is still killed when its client goes away.
+func WithCGITimeout(d time.Duration) Option {
+	return func(c *config) { c.cgiTimeout = d }
 }
 
 // WithProtocol sets the HTTP version the server speaks, "HTTP/1.0" (the
@@ -63,14 +74,10 @@ func WithRichListing(rich bool) Option {
 	return func(c *config) { c.richListing = rich }
 }
 
-// ErrCGIUnavailable is returned by NewHandler when CGI is asked for: the
-// module does not ship the cgi middleware yet.
-var ErrCGIUnavailable = errors.New("CGI support is not available yet")
-
 // NewHandler returns the handler `python -m http.server` would be, serving
 // the directory dir. It returns an error when dir cannot be opened as a
-// directory, or when opts ask for what the handler cannot do. Invalid
-// protocol versions are refused.
+// directory, for a protocol other than HTTP/1.0 and HTTP/1.1, and for CGI
+// on a system other than Linux.
 //
 // The directory is kept open for the handler's life.
 func NewHandler(dir string, opts ...Option) (http.Handler, error) {
@@ -85,7 +92,7 @@ func NewHandler(dir string, opts ...Option) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return stack(fsys, cfg)
+	return stack(dir, fsys, cfg)
 }
 
 // openDir opens dir as an os.Root (links that leave it are refused), or as
@@ -114,14 +121,23 @@ func openDir(dir string, followSymlinks bool) (fs.FS, error) {
 // errorpage, logging (cfg.accessLog), cgi (cfg.cgi, cfg.protocol),
 // conditional, fileserver.Index, dirlist. errorpage sits outside logging so
 // that the log sees the handler's own http.Error message, as Python's does.
-func stack(fsys fs.FS, cfg config) (http.Handler, error) {
-	if cfg.cgi {
-		return nil, ErrCGIUnavailable
-	}
+func stack(dir string, fsys fs.FS, cfg config) (http.Handler, error) {
 	middleware := []func(http.Handler) http.Handler{errorpage.New()}
+	var cgiOpts []cgi.Option
 	if cfg.accessLog != nil {
 		logger := logging.NewLogger(cfg.accessLog)
 		middleware = append(middleware, logger.Handler)
+		cgiOpts = append(cgiOpts, cgi.WithLogf(logger.Logf))
+	}
+	if cfg.cgi {
+		if !cgi.Supported() {
+			return nil, errors.New("simplehttp: CGI scripts need Linux")
+		}
+		cgiOpts = append(cgiOpts, cgi.WithServerProtocol(cfg.protocol), cgi.WithTimeout(cfg.cgiTimeout))
+		if cfg.followSymlinks {
+			cgiOpts = append(cgiOpts, cgi.WithFollowSymlinks())
+		}
+		middleware = append(middleware, cgi.New(dir, cgiOpts...))
 	}
 	var listing []dirlist.Option
 	if cfg.richListing {

@@ -39,7 +39,6 @@ func TestNewHandlerErrors(t *testing.T) {
 		{name: "missing, following links", dir: filepath.Join(dir, "nope"), opts: []Option{WithFollowSymlinks(true)}, want: "simplehttp: stat " + filepath.Join(dir, "nope") + ": no such file or directory"},
 		{name: "a file", dir: filepath.Join(dir, "a.txt"), want: "simplehttp: open " + filepath.Join(dir, "a.txt") + ": not a directory"},
 		{name: "a file, following links", dir: filepath.Join(dir, "a.txt"), opts: []Option{WithFollowSymlinks(true)}, want: "simplehttp: open " + filepath.Join(dir, "a.txt") + ": not a directory"},
-		{name: "cgi", dir: dir, opts: []Option{WithCGI(true)}, want: ErrCGIUnavailable.Error()},
 		{name: "protocol", dir: dir, opts: []Option{WithProtocol("HTTP/2")}, want: `simplehttp: protocol "HTTP/2" is neither HTTP/1.0 nor HTTP/1.1`},
 	}
 	for _, tc := range tests {

@@ -2,8 +2,11 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/simplehttp/simplehttp/internal/pyrepr"
 )
@@ -19,6 +22,7 @@ type config struct {
 	tlsKey         string
 	followSymlinks bool
 	richListing    bool
+	cgiTimeout     time.Duration
 	help           bool // -h/--help: print help and exit 0
 }
 
@@ -57,6 +61,9 @@ beyond Python's http.server:
                         (Python follows every link)
   --rich-listing        list directories with sizes, dates, sorting and a
                         filter box instead of Python's plain page
+  --script-timeout SECONDS
+                        kill a CGI script that runs longer (default: 0, no
+                        limit)
 `
 
 // usageError is a command-line mistake: printed after the usage line as
@@ -104,7 +111,24 @@ var options = []*option{
 	{long: "--tls-key", takesValue: true, apply: func(c *config, v string) error { c.tlsKey = v; return nil }},
 	{long: "--follow-symlinks", apply: func(c *config, _ string) error { c.followSymlinks = true; return nil }},
 	{long: "--rich-listing", apply: func(c *config, _ string) error { c.richListing = true; return nil }},
+	{long: "--script-timeout", takesValue: true, apply: func(c *config, v string) error {
+		// Read as argparse's type=float reads it, then refused where
+		// Python would accept a value no timeout can have.
+		secs, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || strings.ContainsAny(v, "xXpP") {
+			return usageErrorf("argument --script-timeout: invalid float value: %s", pyrepr.String(v))
+		}
+		if secs < 0 || math.IsInf(secs, 0) || math.IsNaN(secs) || secs > maxCGITimeout.Seconds() {
+			return usageErrorf("argument --script-timeout: %s is not a number of seconds from 0 (no limit) to %d",
+				pyrepr.String(v), int(maxCGITimeout.Seconds()))
+		}
+		c.cgiTimeout = time.Duration(secs * float64(time.Second))
+		return nil
+	}},
 }
+
+// maxCGITimeout bounds --script-timeout far below time.Duration's range.
+const maxCGITimeout = 7 * 24 * time.Hour
 
 // negativeNumber is argparse's test for an argument that is a value even
 // though it starts with "-" (our parser has no option that looks like one).

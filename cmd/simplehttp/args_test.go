@@ -44,6 +44,11 @@ var argCases = []struct {
 	{name: "highest port", args: []string{"65535"}, want: config{port: 65535, protocol: http10}},
 	{name: "rich listing", args: []string{"--rich-listing", "9000"}, want: config{port: 9000, protocol: http10, richListing: true}},
 	{name: "rich listing abbreviated", args: []string{"--ri"}, want: config{port: 8000, protocol: http10, richListing: true}},
+	{name: "cgi timeout", args: []string{"--cgi", "--script-timeout", "30"}, want: config{port: 8000, protocol: http10, cgi: true, cgiTimeout: 30 * time.Second}},
+	{name: "cgi timeout fraction", args: []string{"--script-timeout=1.5"}, want: config{port: 8000, protocol: http10, cgiTimeout: 1500 * time.Millisecond}},
+	{name: "cgi timeout not a number", args: []string{"--script-timeout", "soon"}, err: "argument --script-timeout: invalid float value: 'soon'"},
+	{name: "cgi timeout negative", args: []string{"--script-timeout", "-1"}, pythonDiffers: true, err: "argument --script-timeout: '-1' is not a number of seconds from 0 (no limit) to 604800"},
+	{name: "cgi timeout infinite", args: []string{"--script-timeout", "inf"}, pythonDiffers: true, err: "argument --script-timeout: 'inf' is not a number of seconds from 0 (no limit) to 604800"},
 	{name: "tls", args: []string{"--tls-cert", "c.pem", "--tls-key=k.pem", "8443"}, want: config{port: 8443, protocol: http10, tlsCert: "c.pem", tlsKey: "k.pem"}},
 	{name: "tls cert alone", args: []string{"--tls-c", "both.pem"}, want: config{port: 8000, protocol: http10, tlsCert: "both.pem"}},
 	{name: "follow symlinks", args: []string{"--follow"}, want: config{port: 8000, protocol: http10, followSymlinks: true}},
@@ -83,7 +88,7 @@ var argCases = []struct {
 	{name: "unknown short chain", args: []string{"-ch"}, err: "unrecognized arguments: -ch"},
 	{name: "ambiguous", args: []string{"--tls", "x"}, err: "ambiguous option: --tls could match --tls-cert, --tls-key"},
 	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key"},
-	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing"},
+	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --script-timeout"},
 	{name: "key without cert", args: []string{"--tls-key", "k.pem"}, err: "--tls-key requires --tls-cert to be set"},
 
 	// Python accepts these and fails later (or worse); we refuse them here.
@@ -156,6 +161,7 @@ def parse(argv):
     p.add_argument('--tls-key', metavar='PATH')
     p.add_argument('--follow-symlinks', action='store_true')
     p.add_argument('--rich-listing', action='store_true')
+    p.add_argument('--script-timeout', metavar='SECONDS', type=float, default=0)
     p.add_argument('port', default=8000, type=int, nargs='?')
     err, out = io.StringIO(), io.StringIO()
     try:
@@ -168,7 +174,7 @@ def parse(argv):
     return {'code': None, 'port': a.port, 'bind': a.bind or '', 'directory': a.directory or '',
             'protocol': a.protocol, 'cgi': a.cgi, 'tlsCert': a.tls_cert or '',
             'tlsKey': a.tls_key or '', 'followSymlinks': a.follow_symlinks,
-            'richListing': a.rich_listing}
+            'richListing': a.rich_listing, 'cgiTimeout': a.script_timeout}
 print(json.dumps([parse(argv) for argv in json.load(sys.stdin)]))
 `
 
@@ -204,6 +210,7 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 		TLSKey         string
 		FollowSymlinks bool
 		RichListing    bool
+		CGITimeout     float64 `json:"cgiTimeout"`
 	}
 	require.NoError(t, json.Unmarshal(out, &results))
 	require.Len(t, results, len(vectors))
@@ -230,7 +237,7 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 				assert.Equal(t, config{
 					port: py.Port, bind: py.Bind, directory: py.Directory, protocol: py.Protocol,
 					cgi: py.CGI, tlsCert: py.TLSCert, tlsKey: py.TLSKey, followSymlinks: py.FollowSymlinks,
-					richListing: py.RichListing,
+					richListing: py.RichListing, cgiTimeout: time.Duration(py.CGITimeout * float64(time.Second)),
 				}, got)
 			}
 		})

@@ -166,28 +166,41 @@ func TestMatchesPython(t *testing.T) {
 	}
 }
 
-// rawRequest sends method and target exactly as given and reads the
-// answer.
+// rawRequest sends method and target exactly as given, with the extra
+// header lines, and reads the answer.
 func rawRequest(t *testing.T, addr, method, target string, header ...string) (*http.Response, []byte) {
+	t.Helper()
+	return send(t, addr, method, target, "", header...)
+}
+
+// send writes one HTTP/1.1 request by hand, so that the target reaches the
+// server exactly as given, with body (and its Content-Length) when there is
+// one, and reads the answer.
+func send(t *testing.T, addr, method, target, body string, header ...string) (*http.Response, []byte) {
 	t.Helper()
 	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	require.NoError(t, err)
 	defer conn.Close()
 	require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
-	extra := ""
+	var req strings.Builder
+	fmt.Fprintf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n", method, target, addr)
 	for _, h := range header {
 		if h != "" {
-			extra += h + "\r\n"
+			req.WriteString(h + "\r\n")
 		}
 	}
-	_, err = fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n%s\r\n", method, target, addr, extra)
+	if body != "" {
+		fmt.Fprintf(&req, "Content-Length: %d\r\n", len(body))
+	}
+	req.WriteString("\r\n" + body)
+	_, err = io.WriteString(conn, req.String())
 	require.NoError(t, err)
 	resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: method})
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	got, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	return resp, body
+	return resp, got
 }
 
 // resolve returns the response's Location resolved against the request
@@ -265,3 +278,76 @@ func TestLogMatchesPython(t *testing.T) {
 var logDate = regexp.MustCompile(`\[\d\d/[A-Z][a-z]{2}/\d{4} \d\d:\d\d:\d\d\]`)
 
 func maskDate(line string) string { return logDate.ReplaceAllString(line, "[DATE]") }
+
+// TestCGIMatchesPython runs the command and Python 3.12 with --cgi on the
+// same scripts and compares statuses, bodies and the access log (dates
+// masked). It pins Python's lookup messages, the 501 for a POST outside
+// cgi-bin, and the `CGI script exit code N` line after the request line.
+func TestCGIMatchesPython(t *testing.T) {
+	oracle.Require(t)
+	dir := fixture(t, map[string]string{
+		"a.txt":                 "hello\n",
+		"cgi-bin/ok.sh":         "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\necho \"q=$QUERY_STRING p=$PATH_INFO m=$REQUEST_METHOD\"\n",
+		"cgi-bin/fail.sh":       "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nfailing\\n'\nexit 3\n",
+		"cgi-bin/post.sh":       "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\nhead -c \"$CONTENT_LENGTH\"\n",
+		"cgi-bin/noexec.sh":     "#!/bin/sh\necho nope\n",
+		"cgi-bin/sub/deeper.sh": "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\ndeeper %s\\n' \"$PATH_INFO\"\n",
+	})
+	// The scripts run as nobody when the tests run as root: every
+	// directory on the way must be searchable, the scripts executable.
+	require.NoError(t, filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || strings.HasSuffix(p, "noexec.sh") {
+			return err
+		}
+		return os.Chmod(p, 0o755)
+	}))
+	for d := dir; d != "/"; d = filepath.Dir(d) {
+		info, err := os.Stat(d)
+		require.NoError(t, err)
+		require.NoError(t, os.Chmod(d, info.Mode().Perm()|0o011))
+	}
+	py := oracle.Start(t, dir, "--cgi")
+	ours := startServer(t, []string{"--cgi", "-b", "127.0.0.1", "-d", dir, "0"}, nil)
+
+	requests := []struct{ method, target, body string }{
+		{"GET", "/cgi-bin/ok.sh?a=1", ""},
+		{"GET", "/cgi-bin/ok.sh/extra/path", ""},
+		{"GET", "/cgi-bin/fail.sh", ""},
+		{"GET", "/cgi-bin/sub/deeper.sh/x", ""},
+		{"POST", "/cgi-bin/post.sh", "posted=yes"},
+		{"GET", "/cgi-bin/missing.sh", ""},
+		{"GET", "/cgi-bin/noexec.sh", ""},
+		{"GET", "/cgi-bin/sub", ""},
+		{"POST", "/a.txt", "x=1"},
+		{"GET", "/a.txt", ""},
+	}
+	for _, rq := range requests {
+		t.Run(rq.method+" "+rq.target, func(t *testing.T) {
+			want, wantBody := send(t, py.Addr, rq.method, rq.target, rq.body, "Content-Type: application/x-www-form-urlencoded")
+			got, gotBody := send(t, ours.addr.String(), rq.method, rq.target, rq.body, "Content-Type: application/x-www-form-urlencoded")
+			assert.Equal(t, want.StatusCode, got.StatusCode, "status")
+			assert.Equal(t, string(wantBody), string(gotBody), "body")
+		})
+	}
+
+	logLines := func(log string) []string {
+		var lines []string
+		for line := range strings.Lines(log) {
+			if strings.Contains(line, " - - [") {
+				lines = append(lines, maskDate(line))
+			}
+		}
+		return lines
+	}
+	var want, got []string
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		want, got = logLines(py.Stderr()), logLines(ours.stderr.String())
+		if len(want) >= len(requests) && len(got) == len(want) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	assert.Contains(t, want, `127.0.0.1 - - [DATE] CGI script exit code 3`+"\n")
+	assert.Equal(t, want, got)
+}

@@ -142,6 +142,7 @@ func (c *command) handler(cfg config) (http.Handler, error) {
 		simplehttp.WithFollowSymlinks(cfg.followSymlinks),
 		simplehttp.WithRichListing(cfg.richListing),
 		simplehttp.WithCGI(cfg.cgi),
+		simplehttp.WithCGITimeout(cfg.cgiTimeout),
 		simplehttp.WithProtocol(cfg.protocol),
 		simplehttp.WithAccessLog(c.stderr),
 	)

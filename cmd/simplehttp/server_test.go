@@ -246,7 +246,6 @@ func TestStartErrors(t *testing.T) {
 		{name: "missing directory", args: []string{"-d", filepath.Join(dir, "nope"), "0"}, want: "simplehttp: cannot serve " + filepath.Join(dir, "nope") + ": no such file or directory\n"},
 		{name: "directory is a file", args: []string{"-d", filepath.Join(dir, "a.txt"), "0"}, want: "simplehttp: cannot serve " + filepath.Join(dir, "a.txt") + ": not a directory\n"},
 		{name: "directory is a file, following links", args: []string{"--follow-symlinks", "-d", filepath.Join(dir, "a.txt"), "0"}, want: "simplehttp: cannot serve " + filepath.Join(dir, "a.txt") + ": not a directory\n"},
-		{name: "cgi", args: []string{"--cgi", "-d", dir, "0"}, want: "simplehttp: CGI support is not available yet\n"},
 		{name: "certificate missing", args: []string{"--tls-cert", filepath.Join(dir, "nope.pem"), "-d", dir, "0"}, want: "simplehttp: cannot load the TLS certificate: open " + filepath.Join(dir, "nope.pem") + ": no such file or directory\n"},
 		{name: "certificate is not PEM", args: []string{"--tls-cert", filepath.Join(dir, "a.txt"), "-d", dir, "0"}, want: "simplehttp: cannot load the TLS certificate: tls: failed to find any PEM data in certificate input\n"},
 	}
