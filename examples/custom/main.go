@@ -1,7 +1,8 @@
 // Command custom composes its own stack from the toolkit's packages instead
-// of the Python-compatible one: a Combined-format access log, index pages,
-// the rich directory listing with dotfiles hidden, and files with a UTF-8
-// charset on text types.
+// of the Python-compatible one: plain-text error pages, a Combined-format
+// access log, conditional requests, index pages, the rich directory listing
+// (or JSON, on request) with dotfiles hidden, and files with a UTF-8 charset
+// on text types.
 //
 //	go run ./examples/custom -d DIR -addr :8080
 package main
@@ -14,7 +15,9 @@ import (
 	"net/http"
 	"os"
 
+	"github.com/simplehttp/simplehttp/conditional"
 	"github.com/simplehttp/simplehttp/dirlist"
+	"github.com/simplehttp/simplehttp/errorpage"
 	"github.com/simplehttp/simplehttp/fileserver"
 	"github.com/simplehttp/simplehttp/logging"
 )
@@ -22,9 +25,14 @@ import (
 func newHandler(fsys fs.FS, accessLog io.Writer) http.Handler {
 	// Outermost first; the terminal handler comes last.
 	middleware := []func(http.Handler) http.Handler{
+		errorpage.New(
+			errorpage.WithContentType("text/plain; charset=utf-8"),
+			errorpage.WithTemplate("{{.Code}} {{.Message}}: {{.Explain}}.\n"),
+		),
 		logging.New(accessLog, logging.WithFormat(logging.Combined)),
+		conditional.New(),
 		fileserver.Index(fsys),
-		dirlist.New(fsys, dirlist.WithRichListing(), dirlist.WithHideDotfiles()),
+		dirlist.New(fsys, dirlist.WithRichListing(), dirlist.WithJSON(), dirlist.WithHideDotfiles()),
 	}
 	h := fileserver.New(fsys, fileserver.WithCharset("utf-8"))
 	for i := len(middleware) - 1; i >= 0; i-- {

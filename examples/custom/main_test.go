@@ -13,7 +13,8 @@ import (
 )
 
 // TestCustomStack checks each layer of the stack: the charset on text
-// files, the rich listing without dotfiles, and the access log.
+// files, the rich and JSON listings without dotfiles, 304s, the error page
+// and the access log.
 func TestCustomStack(t *testing.T) {
 	fsys := fstest.MapFS{
 		"a.txt":       {Data: []byte("a")},
@@ -41,6 +42,38 @@ func TestCustomStack(t *testing.T) {
 	assert.Contains(t, string(body), `href="c.html"`)
 	assert.NotContains(t, string(body), `href=".hidden"`)
 
+	// conditional: the file server's ETag gives a 304.
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/a.txt", nil)
+	require.NoError(t, err)
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotModified, resp.StatusCode)
+
+	// errorpage: a plain-text page from our template.
+	resp, err = http.Get(srv.URL + "/missing")
+	require.NoError(t, err)
+	body, err = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	assert.Equal(t, "text/plain; charset=utf-8", resp.Header.Get("Content-Type"))
+	assert.Equal(t, "404 File not found: Nothing matches the given URI.\n", string(body))
+
+	// dirlist: JSON on request.
+	resp, err = http.Get(srv.URL + "/dir/?format=json")
+	require.NoError(t, err)
+	body, err = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Contains(t, resp.Header.Get("Content-Type"), "application/json")
+	assert.Contains(t, string(body), `"b.txt"`)
+
 	assert.Contains(t, log.String(), `"GET /a.txt HTTP/1.1" 200 1`)
+	assert.Contains(t, log.String(), `"GET /a.txt HTTP/1.1" 304 -`)
 	assert.Contains(t, log.String(), `"GET /dir/ HTTP/1.1" 200`)
 }
