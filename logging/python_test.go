@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 
 	"github.com/simplehttp/simplehttp/fileserver"
 	"github.com/simplehttp/simplehttp/internal/oracle"
+	"github.com/simplehttp/simplehttp/internal/testutil"
 )
 
 // TestAgainstPython sends the same raw requests to Python 3.12's
@@ -37,7 +37,7 @@ func TestAgainstPython(t *testing.T) {
 	root, err := os.OpenRoot(dir)
 	require.NoError(t, err)
 	defer root.Close()
-	var log syncBuffer
+	var log testutil.SyncBuffer
 	srv := httptest.NewServer(New(&log)(fileserver.New(root.FS())))
 	defer srv.Close()
 
@@ -104,23 +104,6 @@ func awaitLines(t *testing.T, log func() string, n int) []string {
 	}
 }
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // TestAgainstPythonIPv6 pins Python's address_string for an IPv6 client:
 // client_address[0], "::1", without brackets or port.
 func TestAgainstPythonIPv6(t *testing.T) {
@@ -134,7 +117,7 @@ func TestAgainstPythonIPv6(t *testing.T) {
 	_, port, err := net.SplitHostPort(py.Addr)
 	require.NoError(t, err)
 
-	var log syncBuffer
+	var log testutil.SyncBuffer
 	srv := httptest.NewUnstartedServer(New(&log)(fileserver.New(os.DirFS(dir))))
 	srv.Listener.Close()
 	srv.Listener = ln

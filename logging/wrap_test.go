@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simplehttp/simplehttp/internal/testutil"
 )
 
 type baseWriter struct{ h http.Header }
@@ -40,16 +42,6 @@ func (w *allWriter) Header() http.Header         { return w.flushWriter.h }
 func (w *allWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *allWriter) WriteHeader(int)             {}
 
-type interfaces struct{ flusher, hijacker, readerFrom, stringWriter bool }
-
-func interfacesOf(w http.ResponseWriter) interfaces {
-	_, f := w.(http.Flusher)
-	_, h := w.(http.Hijacker)
-	_, r := w.(io.ReaderFrom)
-	_, s := w.(io.StringWriter)
-	return interfaces{f, h, r, s}
-}
-
 // TestWrapKeepsInterfaces checks that the writer the handler sees has
 // exactly the optional interfaces of the writer the logger was given.
 func TestWrapKeepsInterfaces(t *testing.T) {
@@ -68,12 +60,12 @@ func TestWrapKeepsInterfaces(t *testing.T) {
 	for _, format := range []Format{Python, Common} {
 		for _, tt := range tests {
 			t.Run(format.String()+"/"+tt.name, func(t *testing.T) {
-				var got interfaces
+				var got []string
 				handler := New(io.Discard, WithFormat(format))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					got = interfacesOf(w)
+					got = testutil.Interfaces(w)
 				}))
 				handler.ServeHTTP(tt.w, httptest.NewRequest("GET", "/", nil))
-				assert.Equal(t, interfacesOf(tt.w), got)
+				assert.Equal(t, testutil.Interfaces(tt.w), got)
 			})
 		}
 	}
@@ -82,15 +74,15 @@ func TestWrapKeepsInterfaces(t *testing.T) {
 // TestWrapKeepsServerInterfaces does the same with net/http's own writer.
 func TestWrapKeepsServerInterfaces(t *testing.T) {
 	type seen struct {
-		inner, outer interfaces
+		inner, outer []string
 		hijacked     bool
 	}
 	result := make(chan seen, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got := seen{inner: interfacesOf(w)}
+		got := seen{inner: testutil.Interfaces(w)}
 		defer func() { result <- got }()
 		New(io.Discard)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			got.outer = interfacesOf(w)
+			got.outer = testutil.Interfaces(w)
 			conn, brw, err := w.(http.Hijacker).Hijack()
 			if err != nil {
 				return
@@ -110,6 +102,6 @@ func TestWrapKeepsServerInterfaces(t *testing.T) {
 	assert.Equal(t, "hi", string(body))
 	got := <-result
 	assert.True(t, got.hijacked)
-	assert.Equal(t, interfaces{true, true, true, true}, got.inner)
+	assert.Equal(t, []string{"Flusher", "Hijacker", "ReaderFrom", "StringWriter"}, got.inner)
 	assert.Equal(t, got.inner, got.outer)
 }

@@ -1,41 +1,23 @@
 package main
 
 import (
-	"bytes"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/simplehttp/simplehttp/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // server is the command running in-process.
 type server struct {
 	addr      *net.TCPAddr
-	stdout    *syncBuffer
-	stderr    *syncBuffer
+	stdout    *testutil.SyncBuffer
+	stderr    *testutil.SyncBuffer
 	interrupt chan os.Signal
 	exit      chan int
 }
@@ -46,8 +28,8 @@ type server struct {
 func startServer(t *testing.T, args []string, setup func(*command)) *server {
 	t.Helper()
 	s := &server{
-		stdout:    &syncBuffer{},
-		stderr:    &syncBuffer{},
+		stdout:    &testutil.SyncBuffer{},
+		stderr:    &testutil.SyncBuffer{},
 		interrupt: make(chan os.Signal, 2),
 		exit:      make(chan int, 1),
 	}

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/simplehttp/simplehttp/internal/testutil"
 )
 
 // Version is the pyenv version the oracle runs.
@@ -62,7 +64,7 @@ type Server struct {
 	URL  string // "http://" + Addr
 
 	cmd    *exec.Cmd
-	stderr *syncBuffer
+	stderr *testutil.SyncBuffer
 }
 
 // Start runs `python3 -m http.server -b 127.0.0.1 -d dir PORT` plus args
@@ -79,7 +81,7 @@ func Start(t testing.TB, dir string, args ...string) *Server {
 	argv = append(argv, fmt.Sprint(port))
 	s := &Server{
 		Addr:   fmt.Sprintf("127.0.0.1:%d", port),
-		stderr: &syncBuffer{},
+		stderr: &testutil.SyncBuffer{},
 	}
 	s.URL = "http://" + s.Addr
 	s.cmd = Command(context.Background(), argv...)
@@ -117,21 +119,4 @@ func FreePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

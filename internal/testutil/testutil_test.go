@@ -1,0 +1,83 @@
+package testutil_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/simplehttp/simplehttp/internal/testutil"
+)
+
+type plain struct{ http.ResponseWriter }
+
+type flusher struct{ plain }
+
+func (flusher) Flush() {}
+
+type hijacker struct{ plain }
+
+func (hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) { return nil, nil, nil }
+
+type readerFrom struct{ plain }
+
+func (readerFrom) ReadFrom(io.Reader) (int64, error) { return 0, nil }
+
+type stringWriter struct{ plain }
+
+func (stringWriter) WriteString(s string) (int, error) { return len(s), nil }
+
+func TestInterfaces(t *testing.T) {
+	for _, tt := range []struct {
+		w    http.ResponseWriter
+		want []string
+	}{
+		{plain{}, nil},
+		{flusher{}, []string{"Flusher"}},
+		{hijacker{}, []string{"Hijacker"}},
+		{readerFrom{}, []string{"ReaderFrom"}},
+		{stringWriter{}, []string{"StringWriter"}},
+		{httptest.NewRecorder(), []string{"Flusher", "StringWriter"}},
+	} {
+		t.Run(fmt.Sprintf("%T", tt.w), func(t *testing.T) {
+			assert.Equal(t, tt.want, testutil.Interfaces(tt.w))
+		})
+	}
+}
+
+// TestInterfacesServer checks the list for net/http's own writer.
+func TestInterfacesServer(t *testing.T) {
+	got := make(chan []string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- testutil.Interfaces(w)
+	}))
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL)
+	if assert.NoError(t, err) {
+		resp.Body.Close()
+	}
+	assert.Equal(t, []string{"Flusher", "Hijacker", "ReaderFrom", "StringWriter"}, <-got)
+}
+
+// TestSyncBuffer writes from many goroutines; run with -race.
+func TestSyncBuffer(t *testing.T) {
+	var b testutil.SyncBuffer
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 100 {
+				_, _ = b.Write([]byte("x"))
+				_ = b.String()
+			}
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, strings.Repeat("x", 800), b.String())
+}
