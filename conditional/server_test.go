@@ -1,15 +1,12 @@
 package conditional_test
 
 import (
-	"bufio"
 	"bytes"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,6 +17,8 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/simplehttp/simplehttp/conditional"
 	"github.com/simplehttp/simplehttp/internal/oracle"
+	"github.com/simplehttp/simplehttp/internal/sendfiletest"
+	"github.com/simplehttp/simplehttp/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -102,24 +101,6 @@ func TestNotModifiedReadsNothing(t *testing.T) {
 	}
 }
 
-// interfaces lists the optional interfaces w has.
-func interfaces(w http.ResponseWriter) []string {
-	var out []string
-	if _, ok := w.(http.Flusher); ok {
-		out = append(out, "Flusher")
-	}
-	if _, ok := w.(http.Hijacker); ok {
-		out = append(out, "Hijacker")
-	}
-	if _, ok := w.(io.ReaderFrom); ok {
-		out = append(out, "ReaderFrom")
-	}
-	if _, ok := w.(io.StringWriter); ok {
-		out = append(out, "StringWriter")
-	}
-	return out
-}
-
 // TestInterfaces checks that the wrapper has exactly the optional
 // interfaces of the writer it wraps, alone and in chi, and that hijacking
 // through it works.
@@ -128,7 +109,7 @@ func TestInterfaces(t *testing.T) {
 		t.Run(rt.name, func(t *testing.T) {
 			var outer, inner atomic.Value
 			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				inner.Store(interfaces(w))
+				inner.Store(testutil.Interfaces(w))
 				w.Header().Set("Last-Modified", lastModified)
 				if r.URL.Query().Has("hijack") {
 					conn, rw, err := w.(http.Hijacker).Hijack()
@@ -142,7 +123,7 @@ func TestInterfaces(t *testing.T) {
 			})
 			app := rt.build(conditional.New(), h)
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				outer.Store(interfaces(w))
+				outer.Store(testutil.Interfaces(w))
 				app.ServeHTTP(w, r)
 			}))
 			defer srv.Close()
@@ -241,66 +222,37 @@ func headerNames(h http.Header) []string {
 	return out
 }
 
-const sendfileChildEnv = "CONDITIONAL_SENDFILE_CHILD"
+// sendfileHeaderEnv carries the request header TestSendfileChild sends.
+const sendfileHeaderEnv = "CONDITIONAL_SENDFILE_HEADER"
 
-// TestSendfile runs sendfileChild under strace and counts the sendfile
+// TestSendfile runs TestSendfileChild under strace and counts the sendfile
 // system calls that moved bytes: a 200 behind the middleware (with the
 // wrapper in place) still uses sendfile, a 304 uses none.
 func TestSendfile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a subprocess under strace")
-	}
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		t.Skip("strace is not installed")
-	}
 	for _, tc := range []struct {
 		header string
-		want   func(t *testing.T, calls int)
+		want   func(t *testing.T, res sendfiletest.Result)
 	}{
-		{"If-None-Match: \"nope\"", func(t *testing.T, calls int) { assert.Positive(t, calls, "a 200 uses sendfile") }},
-		{"If-Modified-Since: " + lastModified, func(t *testing.T, calls int) { assert.Zero(t, calls, "a 304 sends no file") }},
+		{"If-None-Match: \"nope\"", func(t *testing.T, res sendfiletest.Result) {
+			assert.Positive(t, res.Calls, "a 200 uses sendfile")
+			assert.GreaterOrEqual(t, res.Bytes, int64(1<<20-512), "the file went out through sendfile")
+		}},
+		{"If-Modified-Since: " + lastModified, func(t *testing.T, res sendfiletest.Result) {
+			assert.Zero(t, res.Calls, "a 304 sends no file")
+		}},
 	} {
 		t.Run(tc.header, func(t *testing.T) {
-			out := filepath.Join(t.TempDir(), "strace.out")
-			cmd := exec.Command(strace, "-f", "-qq", "-e", "trace=sendfile", "-o", out,
-				os.Args[0], "-test.run=^TestSendfileChild$", "-test.v")
-			cmd.Env = append(os.Environ(), sendfileChildEnv+"="+tc.header)
-			stdout, err := cmd.CombinedOutput()
-			if err != nil && bytes.Contains(stdout, []byte("ptrace")) {
-				t.Skipf("strace cannot trace here: %s", stdout)
-			}
-			require.NoError(t, err, "%s", stdout)
-			require.Contains(t, string(stdout), "sendfile child ok")
-			trace, err := os.ReadFile(out)
-			require.NoError(t, err)
-			tc.want(t, countSendfile(trace))
+			tc.want(t, sendfiletest.Run(t, "TestSendfileChild", sendfileHeaderEnv+"="+tc.header))
 		})
 	}
-}
-
-var sendfileCall = regexp.MustCompile(`sendfile\(.*\)\s*=\s*([0-9]+)`)
-
-// countSendfile counts the sendfile calls in an strace log that sent bytes.
-func countSendfile(trace []byte) int {
-	n := 0
-	sc := bufio.NewScanner(bytes.NewReader(trace))
-	for sc.Scan() {
-		if m := sendfileCall.FindStringSubmatch(sc.Text()); m != nil && m[1] != "0" {
-			n++
-		}
-	}
-	return n
 }
 
 // TestSendfileChild is the process TestSendfile traces: it serves a 1 MiB
 // file with http.ServeContent behind the middleware, inside chi, and
 // fetches it once with the request header given in the environment.
 func TestSendfileChild(t *testing.T) {
-	header, ok := os.LookupEnv(sendfileChildEnv)
-	if !ok {
-		t.Skip("run by TestSendfile")
-	}
+	sendfiletest.Child(t)
+	header := os.Getenv(sendfileHeaderEnv)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "big.bin")
 	require.NoError(t, os.WriteFile(path, bytes.Repeat([]byte("x"), 1<<20), 0o644))
@@ -327,5 +279,4 @@ func TestSendfileChild(t *testing.T) {
 	if resp.StatusCode == http.StatusOK {
 		require.EqualValues(t, 1<<20, n)
 	}
-	t.Logf("sendfile child ok: %d, %d bytes", resp.StatusCode, n)
 }

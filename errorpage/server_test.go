@@ -8,9 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -20,6 +18,8 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/simplehttp/simplehttp/errorpage"
 	"github.com/simplehttp/simplehttp/internal/oracle"
+	"github.com/simplehttp/simplehttp/internal/sendfiletest"
+	"github.com/simplehttp/simplehttp/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -203,24 +203,6 @@ func TestInformationalBeforeError(t *testing.T) {
 	assert.Equal(t, page404, string(got))
 }
 
-// interfaces lists the optional interfaces w has.
-func interfaces(w http.ResponseWriter) []string {
-	var out []string
-	if _, ok := w.(http.Flusher); ok {
-		out = append(out, "Flusher")
-	}
-	if _, ok := w.(http.Hijacker); ok {
-		out = append(out, "Hijacker")
-	}
-	if _, ok := w.(io.ReaderFrom); ok {
-		out = append(out, "ReaderFrom")
-	}
-	if _, ok := w.(io.StringWriter); ok {
-		out = append(out, "StringWriter")
-	}
-	return out
-}
-
 // TestInterfaces checks that the wrapper has exactly the optional
 // interfaces of the writer it wraps, alone and in chi, and that hijacking
 // through it works.
@@ -229,7 +211,7 @@ func TestInterfaces(t *testing.T) {
 		t.Run(rt.name, func(t *testing.T) {
 			var outer, inner atomic.Value
 			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				inner.Store(interfaces(w))
+				inner.Store(testutil.Interfaces(w))
 				if r.URL.Query().Has("hijack") {
 					conn, rw, err := w.(http.Hijacker).Hijack()
 					require.NoError(t, err)
@@ -242,7 +224,7 @@ func TestInterfaces(t *testing.T) {
 			})
 			app := rt.build(errorpage.New(), h)
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				outer.Store(interfaces(w))
+				outer.Store(testutil.Interfaces(w))
 				app.ServeHTTP(w, r)
 			}))
 			defer srv.Close()
@@ -259,55 +241,20 @@ func TestInterfaces(t *testing.T) {
 	}
 }
 
-const sendfileChildEnv = "ERRORPAGE_SENDFILE_CHILD"
-
 // TestSendfile runs TestSendfileChild under strace and counts the sendfile
 // system calls that moved bytes: a file served behind the middleware still
 // goes out with sendfile.
 func TestSendfile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a subprocess under strace")
-	}
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		t.Skip("strace is not installed")
-	}
-	out := filepath.Join(t.TempDir(), "strace.out")
-	cmd := exec.Command(strace, "-f", "-qq", "-e", "trace=sendfile", "-o", out,
-		os.Args[0], "-test.run=^TestSendfileChild$", "-test.v")
-	cmd.Env = append(os.Environ(), sendfileChildEnv+"=1")
-	stdout, err := cmd.CombinedOutput()
-	if err != nil && bytes.Contains(stdout, []byte("ptrace")) {
-		t.Skipf("strace cannot trace here: %s", stdout)
-	}
-	require.NoError(t, err, "%s", stdout)
-	require.Contains(t, string(stdout), "sendfile child ok")
-	trace, err := os.ReadFile(out)
-	require.NoError(t, err)
-	assert.Positive(t, countSendfile(trace), "a 200 behind errorpage uses sendfile")
-}
-
-var sendfileCall = regexp.MustCompile(`sendfile\(.*\)\s*=\s*([0-9]+)`)
-
-// countSendfile counts the sendfile calls in an strace log that sent bytes.
-func countSendfile(trace []byte) int {
-	n := 0
-	sc := bufio.NewScanner(bytes.NewReader(trace))
-	for sc.Scan() {
-		if m := sendfileCall.FindStringSubmatch(sc.Text()); m != nil && m[1] != "0" {
-			n++
-		}
-	}
-	return n
+	res := sendfiletest.Run(t, "TestSendfileChild")
+	assert.Positive(t, res.Calls, "a 200 behind errorpage uses sendfile")
+	assert.GreaterOrEqual(t, res.Bytes, int64(1<<20-512), "the file went out through sendfile")
 }
 
 // TestSendfileChild is the process TestSendfile traces: it serves a 1 MiB
 // file with http.ServeContent behind the middleware, inside chi, and
 // fetches it once.
 func TestSendfileChild(t *testing.T) {
-	if os.Getenv(sendfileChildEnv) == "" {
-		t.Skip("run by TestSendfile")
-	}
+	sendfiletest.Child(t)
 	path := filepath.Join(t.TempDir(), "big.bin")
 	require.NoError(t, os.WriteFile(path, bytes.Repeat([]byte("x"), 1<<20), 0o644))
 	r := chi.NewRouter()
@@ -329,5 +276,4 @@ func TestSendfileChild(t *testing.T) {
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.EqualValues(t, 1<<20, n)
-	t.Logf("sendfile child ok: %d bytes", n)
 }

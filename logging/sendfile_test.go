@@ -7,37 +7,28 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simplehttp/simplehttp/internal/sendfiletest"
 )
 
-// sendfileHelperEnv makes TestSendfileHelper serve instead of skipping; its
-// value is "logger" (the file served behind the logger) or "hidden" (behind
-// the logger and a careless wrapper that hides io.ReaderFrom).
-const sendfileHelperEnv = "LOGGING_SENDFILE_HELPER"
+// sendfileModeEnv tells TestSendfileHelper what to serve: "logger" (the
+// file behind the logger) or "hidden" (behind the logger and a careless
+// wrapper that hides io.ReaderFrom).
+const sendfileModeEnv = "LOGGING_SENDFILE_MODE"
 
 const bigFileSize = 8 << 20
 
 // TestSendfile proves that a large file served with http.ServeContent from
 // an *os.File behind the logger still goes out through sendfile(2), and
 // that the test would notice a wrapper that loses it: it runs
-// TestSendfileHelper in a copy of this test binary under
-// strace -f -e trace=sendfile and counts the sendfile calls that moved bytes.
+// TestSendfileHelper in a copy of this test binary under strace and counts
+// the sendfile calls that moved bytes.
 func TestSendfile(t *testing.T) {
-	if os.Getenv(sendfileHelperEnv) != "" {
-		t.Skip("running as the helper")
-	}
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		t.Skip("strace is not installed")
-	}
 	for _, tt := range []struct {
 		mode         string
 		wantSendfile bool
@@ -46,57 +37,25 @@ func TestSendfile(t *testing.T) {
 		{"hidden", false},
 	} {
 		t.Run(tt.mode, func(t *testing.T) {
-			trace := filepath.Join(t.TempDir(), "trace")
-			cmd := exec.Command(strace, "-f", "-qq", "-e", "trace=sendfile", "-o", trace,
-				os.Args[0], "-test.run=^TestSendfileHelper$", "-test.v", "-test.count=1")
-			cmd.Env = append(os.Environ(), sendfileHelperEnv+"="+tt.mode)
-			out, err := cmd.CombinedOutput()
-			if bytes.Contains(out, []byte("PTRACE_TRACEME")) || bytes.Contains(out, []byte("Operation not permitted")) {
-				t.Skipf("strace cannot trace here: %s", out)
-			}
-			require.NoError(t, err, "%s", out)
-			require.Contains(t, string(out), "--- PASS: TestSendfileHelper", "%s", out)
-
-			data, err := os.ReadFile(trace)
-			require.NoError(t, err)
-			calls, sent := countSendfile(string(data))
-			t.Logf("%s: %d sendfile calls moved %d bytes", tt.mode, calls, sent)
+			res := sendfiletest.Run(t, "TestSendfileHelper", sendfileModeEnv+"="+tt.mode)
 			if tt.wantSendfile {
-				assert.Positive(t, calls, "no sendfile call in:\n%s", data)
-				assert.Greater(t, sent, int64(bigFileSize/2))
+				assert.Positive(t, res.Calls, "no sendfile call")
+				// All but the 512 bytes net/http writes itself.
+				assert.GreaterOrEqual(t, res.Bytes, int64(bigFileSize-512))
 			} else {
-				assert.Zero(t, calls, "sendfile calls in:\n%s", data)
+				assert.Zero(t, res.Calls, "sendfile calls")
 			}
 		})
 	}
-}
-
-var sendfileResult = regexp.MustCompile(`sendfile.*= (\d+)`)
-
-// countSendfile returns how many sendfile calls in an strace log returned a
-// positive count, and the sum of those counts.
-func countSendfile(trace string) (calls int, sent int64) {
-	for _, line := range strings.Split(trace, "\n") {
-		m := sendfileResult.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		if n, err := strconv.ParseInt(m[1], 10, 64); err == nil && n > 0 {
-			calls++
-			sent += n
-		}
-	}
-	return calls, sent
 }
 
 // TestSendfileHelper serves a large file through a real server, behind the
 // logger in the Common format, fetches it, and checks the logged byte count.
 // It runs only inside TestSendfile.
 func TestSendfileHelper(t *testing.T) {
-	mode := os.Getenv(sendfileHelperEnv)
-	if mode == "" {
-		t.Skip("helper process for TestSendfile")
-	}
+	sendfiletest.Child(t)
+	mode := os.Getenv(sendfileModeEnv)
+	require.Contains(t, []string{"logger", "hidden"}, mode)
 	path := filepath.Join(t.TempDir(), "big.bin")
 	require.NoError(t, os.WriteFile(path, bytes.Repeat([]byte("0123456789abcdef"), bigFileSize/16), 0o644))
 
