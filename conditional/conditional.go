@@ -1,7 +1,9 @@
 package conditional
 
 import (
+	"bufio"
 	"io"
+	"net"
 	"net/http"
 	"time"
 
@@ -28,8 +30,9 @@ func WithDateParser(parse func(value string) (time.Time, bool)) Option {
 // responses of any handler that sets validators.
 //
 // It decides when the handler commits to a status (WriteHeader, or the
-// first Write, WriteString, ReadFrom or Flush, which mean 200). For a 200 or
-// 206 response it reads the response's Last-Modified and ETag headers and
+// first Write, WriteString, ReadFrom or Flush, or returning without writing,
+// which all mean 200; a handler that hijacks the connection is left alone).
+// For a 200 or 206 response it reads the response's Last-Modified and ETag headers and
 // applies the request's If-Match, If-Unmodified-Since, If-None-Match and
 // If-Modified-Since in the order of RFC 9110 §13.2.2:
 //
@@ -84,6 +87,8 @@ func New(opts ...Option) func(http.Handler) http.Handler {
 			}
 			cw := &writer{w: w, r: r, c: c}
 			next.ServeHTTP(cw.wrap(), r)
+			// A handler that returns without writing has answered 200.
+			cw.commit()
 		})
 	}
 }
@@ -159,6 +164,12 @@ func (cw *writer) wrap() http.ResponseWriter {
 			return func() {
 				cw.commit()
 				next()
+			}
+		},
+		Hijack: func(next httpsnoop.HijackFunc) httpsnoop.HijackFunc {
+			return func() (net.Conn, *bufio.ReadWriter, error) {
+				cw.decided = true // the connection is the handler's now
+				return next()
 			}
 		},
 	})

@@ -2,6 +2,7 @@ package conditional_test
 
 import (
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httptrace"
@@ -347,4 +348,107 @@ func TestWithDateParser(t *testing.T) {
 	assert.PanicsWithValue(t, "conditional: WithDateParser: nil parser", func() {
 		conditional.New(conditional.WithDateParser(nil))
 	})
+}
+
+// TestHandlerWritesNothing: a handler that sets its validators and returns
+// without writing has answered 200 (net/http sends it when the handler
+// returns), so the preconditions apply to it as to any 200.
+func TestHandlerWritesNothing(t *testing.T) {
+	h := conditional.New()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Last-Modified", lastModified)
+		w.Header().Set("Etag", `"v1"`)
+	}))
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for _, tc := range []struct {
+		header, value string
+		want          int
+	}{
+		{"If-Modified-Since", lastModified, 304},
+		{"If-Modified-Since", secondBefore, 200},
+		{"If-None-Match", `"v1"`, 304},
+		{"If-Match", `"v2"`, 412},
+	} {
+		t.Run(tc.header+" "+tc.value, func(t *testing.T) {
+			req, _ := http.NewRequest("GET", srv.URL, nil)
+			req.Header.Set(tc.header, tc.value)
+			resp, err := srv.Client().Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, tc.want, resp.StatusCode)
+		})
+	}
+}
+
+// TestWriteHeaderTwice: the first final status counts, as in net/http; a
+// second WriteHeader after a 304 is dropped rather than logged as a
+// superfluous call by net/http.
+func TestWriteHeaderTwice(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		first  int
+		ims    string
+		want   int
+		wantLE string // what the handler's later Write returns
+	}{
+		{"200 then 500, not modified", 200, lastModified, 304, http.ErrBodyNotAllowed.Error()},
+		{"200 then 500, modified", 200, secondBefore, 200, ""},
+		{"404 then 200", 404, lastModified, 404, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logged strings.Builder
+			errs := make(chan error, 1)
+			srv := httptest.NewUnstartedServer(conditional.New()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Last-Modified", lastModified)
+				w.WriteHeader(tc.first)
+				w.WriteHeader(http.StatusInternalServerError)
+				_, err := io.WriteString(w, body)
+				errs <- err
+			})))
+			srv.Config.ErrorLog = log.New(&logged, "", 0)
+			srv.Start()
+			defer srv.Close()
+			req, _ := http.NewRequest("GET", srv.URL, nil)
+			req.Header.Set("If-Modified-Since", tc.ims)
+			resp, err := srv.Client().Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, tc.want, resp.StatusCode)
+			if err := <-errs; tc.wantLE == "" {
+				assert.NoError(t, err)
+			} else {
+				assert.EqualError(t, err, tc.wantLE)
+			}
+			srv.Close()
+			if tc.want == 304 {
+				assert.Empty(t, logged.String())
+			}
+		})
+	}
+}
+
+// TestHijackWithoutWriting: a handler that takes the connection over
+// without writing a status is left alone, before and after it returns.
+func TestHijackWithoutWriting(t *testing.T) {
+	var logged strings.Builder
+	srv := httptest.NewUnstartedServer(conditional.New()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Last-Modified", lastModified)
+		conn, rw, err := w.(http.Hijacker).Hijack()
+		require.NoError(t, err)
+		defer conn.Close()
+		_, _ = rw.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\nhijacked")
+		_ = rw.Flush()
+	})))
+	srv.Config.ErrorLog = log.New(&logged, "", 0)
+	srv.Start()
+	req, _ := http.NewRequest("GET", srv.URL, nil)
+	req.Header.Set("If-Modified-Since", lastModified)
+	resp, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	srv.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "hijacked", string(got))
+	assert.Empty(t, logged.String(), "nothing is written on the hijacked connection")
 }
