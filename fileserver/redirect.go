@@ -32,7 +32,7 @@ func redirectToSlash(w http.ResponseWriter, r *http.Request) {
 // "//" or "/\", which browsers would take for another host.
 func slashLocation(r *http.Request) string {
 	raw := urlpath.Raw(r.URL)
-	target, ok := originForm(r.RequestURI)
+	target, ok := urlpath.Target(r)
 	if ok {
 		p, _, _ := strings.Cut(target, "#")
 		p, _, _ = strings.Cut(p, "?")
@@ -72,41 +72,4 @@ func slashLocation(r *http.Request) string {
 		b = append(b, fragment...)
 	}
 	return string(b)
-}
-
-// originForm returns the request target uri in origin form ("/path?query"):
-// uri itself when it starts with "/", the part after the authority for an
-// absolute-form target ("http://host/path?query"), and ok=false otherwise
-// ("", "*", an authority-form CONNECT target).
-func originForm(uri string) (target string, ok bool) {
-	if strings.HasPrefix(uri, "/") {
-		return uri, true
-	}
-	scheme, rest, found := strings.Cut(uri, "://")
-	if !found || !isScheme(scheme) {
-		return "", false
-	}
-	i := strings.IndexAny(rest, "/?#")
-	if i < 0 {
-		return "/", true
-	}
-	if rest[i] != '/' {
-		return "/" + rest[i:], true
-	}
-	return rest[i:], true
-}
-
-// isScheme reports whether s is a URI scheme: a letter, then letters,
-// digits, "+", "-" or ".".
-func isScheme(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
-		default:
-			return false
-		}
-	}
-	return s != ""
 }

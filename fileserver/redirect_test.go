@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
+	"testing/fstest"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/stretchr/testify/assert"
@@ -128,6 +129,42 @@ func TestRedirectWithoutRequestURI(t *testing.T) {
 			h.ServeHTTP(rec, r)
 			assert.Equal(t, http.StatusMovedPermanently, rec.Code)
 			assert.Equal(t, tt.location, rec.Header().Get("Location"))
+		})
+	}
+}
+
+// TestPrefixRoot covers the prefix itself under http.StripPrefix, which
+// leaves an empty path: "/static/" with StripPrefix("/static/") (the usual
+// idiom) is the root with its slash and is served (here: its index page),
+// never redirected to itself; "/static" with StripPrefix("/static") is the
+// root without its slash and gets Python's 301.
+func TestPrefixRoot(t *testing.T) {
+	fsys := fstest.MapFS{
+		"index.html": {Data: []byte("root index")},
+		"d/x.txt":    {Data: []byte("x")},
+	}
+	stack := fileserver.Index(fsys)(fileserver.New(fsys))
+	tests := []struct {
+		prefix, target string
+		status         int
+		location, body string
+	}{
+		{"/static/", "/static/", 200, "", "root index"},
+		{"/static/", "/static/?q=1", 200, "", "root index"},
+		{"/static/", "/static/#f", 200, "", "root index"},
+		{"/static/", "http://example.test/static/", 200, "", "root index"},
+		{"/static/", "/static/d", 301, "/static/d/", ""},
+		{"/static", "/static", 301, "/static/", ""},
+		{"/static", "/static?q=1", 301, "/static/?q=1", ""},
+		{"/static", "/static#f", 301, "/static/#f", ""},
+		{"/static", "/static/", 200, "", "root index"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.prefix+" "+tt.target, func(t *testing.T) {
+			res := serve(t, http.StripPrefix(tt.prefix, stack), "GET", tt.target)
+			assert.Equal(t, tt.status, res.StatusCode)
+			assert.Equal(t, tt.location, res.Header.Get("Location"))
+			assert.Equal(t, tt.body, body(t, res))
 		})
 	}
 }

@@ -42,17 +42,85 @@ func Raw(u *url.URL) string {
 // removes the previous segment and is dropped at the root. The trailing
 // slash is looked for in the path as sent (Python 3.12's rule), so
 // "/a.txt%2f" names the file a.txt without a trailing slash.
+//
+// An empty path is the root. It is what http.StripPrefix leaves of the
+// prefix itself, so whether it ends in a slash is decided by the request
+// target (r.RequestURI, see [Target]): StripPrefix("/static/") makes
+// "/static/" the root with its slash, and StripPrefix("/static") makes
+// "/static" the root without one. A request with no target (built by hand)
+// has the slash, as a client sends "/" for an empty path.
 func FromRequest(r *http.Request) (name string, trailingSlash bool, ok bool) {
 	if r.URL.RawPath == "" {
+		if r.URL.Path == "" {
+			return ".", emptyPathHasSlash(r), true
+		}
 		// Path is already decoded and holds no fragment (see Raw).
 		return Clean(r.URL.Path), strings.HasSuffix(r.URL.Path, "/"), !strings.ContainsRune(r.URL.Path, 0)
 	}
 	raw := Raw(r.URL)
+	if raw == "" {
+		return ".", emptyPathHasSlash(r), true
+	}
 	decoded, err := url.PathUnescape(raw)
 	if err != nil || strings.ContainsRune(decoded, 0) {
 		return "", false, false
 	}
 	return Clean(decoded), strings.HasSuffix(raw, "/"), true
+}
+
+// emptyPathHasSlash reports whether a request whose URL path is empty asked
+// for the root with a trailing slash: whether the path of the request
+// target ends in "/", or true when there is no target.
+func emptyPathHasSlash(r *http.Request) bool {
+	target, ok := Target(r)
+	if !ok {
+		return true
+	}
+	if i := strings.IndexAny(target, "?#"); i >= 0 {
+		target = target[:i]
+	}
+	return strings.HasSuffix(target, "/")
+}
+
+// Target returns the request target as the client sent it, in origin form
+// ("/path?query#fragment", still percent-encoded): r.RequestURI when it
+// starts with "/", or the part of an absolute-form target that follows the
+// authority ("http://host/p?q" gives "/p?q", "http://host" gives "/").
+// Unlike r.URL, it is not changed by http.StripPrefix. ok is false when
+// there is no such target: an empty RequestURI (a request built by hand),
+// "*", or an authority-form (CONNECT) target.
+func Target(r *http.Request) (target string, ok bool) {
+	uri := r.RequestURI
+	if strings.HasPrefix(uri, "/") {
+		return uri, true
+	}
+	scheme, rest, found := strings.Cut(uri, "://")
+	if !found || !isScheme(scheme) {
+		return "", false
+	}
+	i := strings.IndexAny(rest, "/?#")
+	if i < 0 {
+		return "/", true
+	}
+	if rest[i] != '/' {
+		return "/" + rest[i:], true
+	}
+	return rest[i:], true
+}
+
+// isScheme reports whether s is a URI scheme: a letter, then letters,
+// digits, "+", "-" or ".".
+func isScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Clean resolves a decoded, slash-separated path into an fs.FS name: "."

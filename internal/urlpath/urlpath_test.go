@@ -71,3 +71,79 @@ func FuzzClean(f *testing.F) {
 		}
 	})
 }
+
+// TestFromRequestEmptyPath: http.StripPrefix leaves an empty path for the
+// prefix itself; the request target decides whether the root was asked for
+// with its slash (so a file server redirects "/static" but not "/static/").
+func TestFromRequestEmptyPath(t *testing.T) {
+	tests := []struct {
+		prefix, target string
+		slash          bool
+	}{
+		{"/static/", "/static/", true},
+		{"/static/", "/static/?q", true},
+		{"/static/", "/static/#f", true},
+		{"/static/", "http://h/static/", true},
+		{"/static", "/static", false},
+		{"/static", "/static?q", false},
+		{"/static", "/static#f", false},
+		{"/static", "/static#a?b", false},
+		{"/static", "http://h/static?q", false},
+		{"/s t/", "/s%20t/", true},
+		{"/s t", "/s%20t", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.prefix+" "+tt.target, func(t *testing.T) {
+			var name string
+			var slash, ok, called bool
+			h := http.StripPrefix(tt.prefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				called = true
+				name, slash, ok = FromRequest(r)
+			}))
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, tt.target, nil))
+			if assert.True(t, called, "prefix not stripped") {
+				assert.True(t, ok)
+				assert.Equal(t, ".", name)
+				assert.Equal(t, tt.slash, slash)
+			}
+		})
+	}
+	t.Run("no request target", func(t *testing.T) {
+		r, err := http.NewRequest(http.MethodGet, "http://h", nil)
+		assert.NoError(t, err)
+		name, slash, ok := FromRequest(r)
+		assert.Equal(t, ".", name)
+		assert.True(t, slash, "a client sends / for an empty path")
+		assert.True(t, ok)
+	})
+}
+
+func TestTarget(t *testing.T) {
+	tests := []struct {
+		uri, target string
+		ok          bool
+	}{
+		{"/a/b?q#f", "/a/b?q#f", true},
+		{"//a", "//a", true},
+		{"http://h/a?q", "/a?q", true},
+		{"https://h:8443/a", "/a", true},
+		{"http://h", "/", true},
+		{"http://h?q", "/?q", true},
+		{"http://h#f", "/#f", true},
+		{"HTTP://h/x", "/x", true},
+		{"git+ssh://h/x", "/x", true},
+		{"", "", false},
+		{"*", "", false},
+		{"example.test:443", "", false},
+		{"1http://h/x", "", false},
+		{"://h/x", "", false},
+		{"a b://h/x", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.uri, func(t *testing.T) {
+			target, ok := Target(&http.Request{RequestURI: tt.uri})
+			assert.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.target, target)
+		})
+	}
+}
