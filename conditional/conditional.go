@@ -32,7 +32,8 @@ func WithDateParser(parse func(value string) (time.Time, bool)) Option {
 // It decides when the handler commits to a status (WriteHeader, or the
 // first Write, WriteString, ReadFrom or Flush, or returning without writing,
 // which all mean 200; a handler that hijacks the connection is left alone).
-// For a 200 or 206 response it reads the response's Last-Modified and ETag headers and
+// For a 200 or 206 response, and a 416 to a request with Range (RFC 9110
+// §14.2 evaluates Range after the preconditions), it reads the response's Last-Modified and ETag headers and
 // applies the request's If-Match, If-Unmodified-Since, If-None-Match and
 // If-Modified-Since in the order of RFC 9110 §13.2.2:
 //

@@ -452,3 +452,37 @@ func TestHijackWithoutWriting(t *testing.T) {
 	assert.Equal(t, "hijacked", string(got))
 	assert.Empty(t, logged.String(), "nothing is written on the hijacked connection")
 }
+
+// TestRangeNotSatisfiable: RFC 9110 §14.2 evaluates Range after the
+// preconditions, so a ranged request that would be 416 is 304 (or 412)
+// when the preconditions say so, as http.ServeContent answers it and as
+// Python (which ignores Range) answers If-Modified-Since. Without a Range
+// header a 416 is some other failure and is left alone.
+func TestRangeNotSatisfiable(t *testing.T) {
+	h := reply{status: http.StatusRequestedRangeNotSatisfiable, header: map[string]string{
+		"Last-Modified": lastModified, "Etag": `"v1"`, "Content-Range": "bytes */13",
+	}}
+	for _, tc := range []struct {
+		name string
+		req  http.Header
+		want int
+	}{
+		{"IMS not modified", hdr("Range", "bytes=100-", "If-Modified-Since", lastModified), 304},
+		{"INM match", hdr("Range", "bytes=100-", "If-None-Match", `"v1"`), 304},
+		{"If-Match fails", hdr("Range", "bytes=100-", "If-Match", `"v2"`), 412},
+		{"IMS modified", hdr("Range", "bytes=100-", "If-Modified-Since", secondBefore), 416},
+		{"no Range", hdr("If-Modified-Since", lastModified), 416},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", "/a.txt", nil)
+			req.Header = tc.req
+			rec := httptest.NewRecorder()
+			conditional.New()(h).ServeHTTP(rec, req)
+			assert.Equal(t, tc.want, rec.Code)
+			if tc.want == 304 {
+				assert.NotContains(t, rec.Header(), "Content-Range")
+				assert.Empty(t, rec.Body.String())
+			}
+		})
+	}
+}

@@ -25,11 +25,17 @@ func hasPreconditions(h http.Header) bool {
 // evaluate applies the request's preconditions to a response whose status
 // is code and whose headers are h, in the order of RFC 9110 §13.2.2.
 //
-// Only 200 and 206 responses are evaluated: the preconditions are ignored
-// for any other status (RFC 9110 §13.2.1 ignores them for anything but a
-// 2xx, and the other 2xx codes do not carry the selected representation).
+// Only 200 and 206 responses are evaluated, and a 416 to a request with
+// Range, whose answer without the Range would have been a 200 (RFC 9110
+// §14.2 processes Range after the preconditions). The preconditions are
+// ignored for any other status (RFC 9110 §13.2.1 ignores them for anything
+// but a 2xx, and the other 2xx codes do not carry the selected
+// representation).
 func (c *config) evaluate(r *http.Request, code int, h http.Header) outcome {
-	if code != http.StatusOK && code != http.StatusPartialContent {
+	switch {
+	case code == http.StatusOK, code == http.StatusPartialContent:
+	case code == http.StatusRequestedRangeNotSatisfiable && r.Header["Range"] != nil:
+	default:
 		return proceed
 	}
 	safe := r.Method == http.MethodGet || r.Method == http.MethodHead
