@@ -85,3 +85,32 @@ func TestChildSkips(t *testing.T) {
 	})
 	assert.True(t, ran)
 }
+
+// TestRunSkips checks that Run skips, rather than fails, where it cannot
+// prove anything: no strace on the PATH, or an strace that may not trace
+// (as in a container without ptrace; the fake prints what strace 6.1 does
+// there).
+func TestRunSkips(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		strace string // the fake strace script; "" for none
+	}{
+		{"no strace", ""},
+		{"ptrace not permitted", "#!/bin/sh\necho 'strace: test_ptrace_get_syscall_info: PTRACE_TRACEME: Operation not permitted' >&2\nexit 1\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			bin := t.TempDir()
+			if tt.strace != "" {
+				require.NoError(t, os.WriteFile(filepath.Join(bin, "strace"), []byte(tt.strace), 0o755))
+			}
+			t.Setenv("PATH", bin)
+			var skipped bool
+			t.Run("Run", func(t *testing.T) {
+				t.Cleanup(func() { skipped = t.Skipped() })
+				sendfiletest.Run(t, "TestRunChild", modeEnv+"=plain")
+				t.Error("Run returned")
+			})
+			assert.True(t, skipped, "Run did not skip")
+		})
+	}
+}
