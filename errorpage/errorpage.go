@@ -1,8 +1,10 @@
 package errorpage
 
 import (
+	"bufio"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"strconv"
 
@@ -68,9 +70,10 @@ func WithContentType(ct string) Option {
 // error being replaced, the middleware keeps at most 64 KiB of the
 // text/plain body the handler writes (Write and ReadFrom report success),
 // reads no further from a ReadFrom source, nothing at all when the
-// body has no Content-Type, and ignores
-// Flush until the page is sent after the handler returns. It belongs
-// outermost, so that it sees every error of the stack.
+// body has no Content-Type, and ignores Flush until the page is sent after
+// the handler returns (or when it hijacks the connection: the page goes out
+// first, as net/http sends a written status first). It belongs outermost,
+// so that it sees every error of the stack.
 func New(opts ...Option) func(http.Handler) http.Handler {
 	c := config{template: DefaultTemplate, contentType: DefaultContentType}
 	for _, opt := range opts {
@@ -89,10 +92,10 @@ func New(opts ...Option) func(http.Handler) http.Handler {
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ew := &writer{w: w}
+			ew := &writer{w: w, r: r, rd: rd, fallback: fallback}
 			next.ServeHTTP(ew.wrap(), r)
 			if ew.state == capturing {
-				ew.sendPage(r, rd, fallback)
+				ew.sendPage()
 			}
 		})
 	}
@@ -108,8 +111,10 @@ const (
 
 // writer watches one response and holds back an error's body.
 type writer struct {
-	w     http.ResponseWriter
-	state state
+	w            http.ResponseWriter
+	r            *http.Request
+	rd, fallback *renderer // the page's renderer, and Python's for when it fails
+	state        state
 
 	code     int
 	header   http.Header // the headers at WriteHeader time
@@ -212,6 +217,18 @@ func (ew *writer) wrap() http.ResponseWriter {
 				}
 			}
 		},
+		Hijack: func(next httpsnoop.HijackFunc) httpsnoop.HijackFunc {
+			return func() (net.Conn, *bufio.ReadWriter, error) {
+				if ew.state == capturing {
+					// net/http sends a status already written before it
+					// hands the connection over: send the page, whole.
+					ew.sendPage()
+					_ = http.NewResponseController(ew.w).Flush()
+				}
+				ew.state = passing // the connection is the handler's now
+				return next()
+			}
+		},
 	})
 }
 
@@ -223,14 +240,15 @@ var describingBody = [...]string{
 }
 
 // sendPage writes the page for the captured error.
-func (ew *writer) sendPage(r *http.Request, rd, fallback *renderer) {
+func (ew *writer) sendPage() {
 	msg, ok := "", false
 	if ew.plain && !ew.overflow {
 		msg, ok = message(ew.body)
 	}
+	rd := ew.rd
 	page, err := rd.render(newPage(ew.code, msg, ok, rd.html))
 	if err != nil {
-		rd = fallback
+		rd = ew.fallback
 		page, _ = rd.render(newPage(ew.code, msg, ok, rd.html))
 	}
 	h := ew.w.Header()
@@ -245,7 +263,7 @@ func (ew *writer) sendPage(r *http.Request, rd, fallback *renderer) {
 	h.Set("Content-Type", rd.contentType)
 	h.Set("Content-Length", strconv.Itoa(len(page)))
 	ew.w.WriteHeader(ew.code)
-	if r.Method != http.MethodHead {
+	if ew.r.Method != http.MethodHead {
 		_, _ = ew.w.Write(page)
 	}
 }

@@ -2,6 +2,7 @@ package errorpage_test
 
 import (
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -305,4 +306,99 @@ func TestOptions(t *testing.T) {
 			errorpage.New(tc.opt)
 		})
 	}
+}
+
+// TestHandlerShapes pins how the middleware reads handlers that write their
+// error in unusual ways: their own Content-Length, many small writes,
+// WriteHeader twice, nothing at all.
+func TestHandlerShapes(t *testing.T) {
+	notFound := "Nothing matches the given URI"
+	for _, tc := range []struct {
+		name     string
+		h        http.HandlerFunc
+		want     int
+		wantBody string
+	}{
+		{"own Content-Length", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Header().Set("Content-Length", "15")
+			w.WriteHeader(404)
+			_, _ = io.WriteString(w, "File not found\n")
+		}, 404, page404},
+		{"own wrong Content-Length", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.Header().Set("Content-Length", "3")
+			w.WriteHeader(404)
+			_, _ = io.WriteString(w, "File not found\n")
+		}, 404, page404},
+		{"one byte at a time", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(404)
+			for _, c := range []byte("File not found\n") {
+				_, _ = w.Write([]byte{c})
+			}
+		}, 404, page404},
+		{"many small writes over the bound", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(404)
+			for range 64 << 10 {
+				_, _ = io.WriteString(w, "xy")
+			}
+			_, _ = io.WriteString(w, "\n")
+		}, 404, pageWith(404, "Not Found", notFound)},
+		{"404 then 500", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "File not found", 404)
+			w.WriteHeader(500)
+		}, 404, page404},
+		{"200 then 404", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(200)
+			http.Error(w, "File not found", 404)
+		}, 200, "File not found\n"},
+		{"status only", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(410)
+		}, 410, pageWith(410, "Gone", "URI no longer exists and has been permanently removed")},
+		{"nothing at all", func(w http.ResponseWriter, r *http.Request) {}, 200, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewUnstartedServer(errorpage.New()(tc.h))
+			srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+			srv.Start()
+			defer srv.Close()
+			resp, err := srv.Client().Get(srv.URL)
+			require.NoError(t, err)
+			got, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, tc.want, resp.StatusCode)
+			assert.Equal(t, tc.wantBody, string(got))
+			if tc.want >= 400 {
+				assert.Equal(t, strconv.Itoa(len(tc.wantBody)), resp.Header.Get("Content-Length"))
+			}
+		})
+	}
+}
+
+// TestHijackAfterError: a handler that writes an error status and then
+// takes the connection over gets the page sent first, as net/http sends
+// the written status before handing the connection over, and nothing is
+// written on the connection once it is the handler's.
+func TestHijackAfterError(t *testing.T) {
+	var logged strings.Builder
+	srv := httptest.NewUnstartedServer(errorpage.New()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "File not found", 404)
+		conn, _, err := w.(http.Hijacker).Hijack()
+		require.NoError(t, err)
+		conn.Close()
+	})))
+	srv.Config.ErrorLog = log.New(&logged, "", 0)
+	srv.Start()
+	resp, err := srv.Client().Get(srv.URL)
+	require.NoError(t, err)
+	got, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	srv.Close()
+	assert.Equal(t, 404, resp.StatusCode)
+	assert.Equal(t, page404, string(got))
+	assert.Empty(t, logged.String())
 }
