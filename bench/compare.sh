@@ -5,9 +5,9 @@
 # Each server runs twice: as Python runs by default (HTTP/1.0, one request per
 # connection; stdfs with keep-alives off) and with -p HTTP/1.1 (keep-alive).
 # For each case (a 1 KiB file, a 1 MiB file, a listing of 1000 entries, a 404)
-# it runs `wrk -t2 -c16 -d$DURATION --timeout 5s` against each server in turn, interleaved
-# so that noise on the machine hits every server alike, then reads each
-# server's peak RSS (VmHWM). Last, it times one curl download of a 100 MiB file
+# it runs `wrk -t2 -c16 -d$DURATION --timeout 5s` against each server in
+# turn, interleaved so that noise on the machine hits every server alike, then
+# reads each server's peak RSS (VmHWM). Last, it times one curl download of a 100 MiB file
 # from every server.
 #
 # Usage: bench/compare.sh            (from anywhere in the checkout)
