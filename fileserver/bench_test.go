@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/require"
 
@@ -51,5 +52,33 @@ func BenchmarkContentType(b *testing.B) {
 		for _, n := range names {
 			_ = fileserver.ContentType(n)
 		}
+	}
+}
+
+// BenchmarkUndatedFile serves files without a modification time (HEAD, so
+// only the ETag work counts): an embed.FS file, whose content hash is
+// computed once, and a 1 MiB fstest.MapFS file, hashed on every request.
+func BenchmarkUndatedFile(b *testing.B) {
+	mapFS := fstest.MapFS{"big.js": {Data: make([]byte, 1<<20)}}
+	tests := []struct {
+		name, target string
+		h            http.Handler
+	}{
+		{"embed.FS", "/testdata/site/hello.txt", fileserver.New(embedded)},
+		{"MapFS-1MiB", "/big.js", fileserver.New(mapFS)},
+		{"MapFS-1MiB/no-etag", "/big.js", fileserver.New(mapFS, fileserver.WithoutETag())},
+	}
+	for _, tt := range tests {
+		b.Run(tt.name, func(b *testing.B) {
+			r := httptest.NewRequest("HEAD", tt.target, nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				tt.h.ServeHTTP(w, r)
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d", w.Code)
+				}
+			}
+		})
 	}
 }

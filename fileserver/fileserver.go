@@ -65,6 +65,7 @@ type handler struct {
 	etag    bool
 	ranges  bool
 	hidden  []string // request headers http.ServeContent must not see
+	tags    etagCache
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -134,7 +135,7 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 		return
 	}
 	if h.etag {
-		tag, err := etag(content, info)
+		tag, err := h.tags.etag(name, f, content, info)
 		if err != nil { // the bytes could not be read
 			header.Del("Last-Modified")
 			notFound(w)

@@ -43,8 +43,11 @@ func WithCharset(cs string) Option {
 
 // WithoutETag makes [New] send no ETag header and ignore If-None-Match.
 // By default a strong ETag is sent, built from the file's modification time
-// and size (or from a hash of its content when the file system reports no
-// modification time, as embed.FS does).
+// and size, or, when the file system reports no modification time, from a
+// hash of the file's content (files over 64 MiB then get none). An
+// embed.FS file is hashed once, on its first request; a file of another
+// file system without modification times (fstest.MapFS) is hashed on every
+// request, since it may have changed.
 func WithoutETag() Option {
 	return func(c *config) { c.etag = false }
 }
