@@ -77,9 +77,11 @@ func New(w io.Writer, opts ...Option) func(http.Handler) http.Handler {
 // nothing, when it returns, as a 200), so lines next logs with Logf after
 // that follow it, as in Python. For a status of 400 or more, the line
 // "code N, message M" comes first, M being the first line of the
-// text/plain body next writes (what http.Error writes), else Python's short
-// message for N; both lines wait for that message until next's first body
-// write or its return, and are then written together in a single Write.
+// text/plain body next writes (what http.Error writes), however many
+// writes carry it, else Python's short message for N; both lines wait for
+// that message until the end of that line, 4 KiB of it, a ReadFrom (whose
+// start is read for it) or next's return, and are then written together
+// in a single Write.
 // The [Common] and [Combined] lines and the slog records are written when
 // next returns, as the byte count is known only then.
 //
@@ -88,8 +90,15 @@ func New(w io.Writer, opts ...Option) func(http.Handler) http.Handler {
 // io.StringWriter, http.Flusher, http.Hijacker, http.Pusher, ...);
 // ReadFrom calls the original's, so sendfile still happens and its bytes
 // are counted. Hijacked connections are logged with the status written
-// before the hijack, 200 when none was. A request whose handler panics is
-// not logged, unless its request line was already written.
+// before the hijack, 200 when none was. When next panics (as with
+// http.ErrAbortHandler, to cut a response off), the panic goes on
+// unchanged after the request is logged with the status and the bytes it
+// had sent; a request that had sent no status got no response and is not
+// logged. As net/http requires, the writer next sees must not be used
+// once next has returned: such a use gets an error until the Logger
+// reuses the writer's pooled state for another request, and may then
+// reach that request's response (as a late use of net/http's own writer
+// may reach the pooled buffer of another connection).
 //
 // Handler sits inside the errorpage middleware, so that it sees the
 // http.Error text, and outside everything that logs through Logf.
@@ -100,9 +109,17 @@ func (l *Logger) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := l.responses.Get().(*response)
 		s.begin(w, r)
+		panicked := true
+		defer func() {
+			s.end(panicked)
+			if !panicked {
+				// After a panic the handler may have left goroutines
+				// behind that still hold its writer: s is not reused.
+				l.responses.Put(s)
+			}
+		}()
 		next.ServeHTTP(s.wrap(w), r)
-		s.end()
-		l.responses.Put(s)
+		panicked = false
 	})
 }
 

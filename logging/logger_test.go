@@ -159,14 +159,14 @@ func TestPythonLines(t *testing.T) {
 				prefix + `"GET /x HTTP/1.1" 599 -` + "\n",
 		},
 		{
-			name: "error served with ReadFrom: Python's phrase",
+			name: "error served with ReadFrom: the message read from its start",
 			req:  request("GET", "/x", "127.0.0.1:50000"),
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/plain")
 				w.WriteHeader(http.StatusInternalServerError)
 				w.(io.ReaderFrom).ReadFrom(strings.NewReader("boom\n"))
 			},
-			want: prefix + "code 500, message Internal Server Error\n" +
+			want: prefix + "code 500, message boom\n" +
 				prefix + `"GET /x HTTP/1.1" 500 -` + "\n",
 		},
 		{

@@ -1,6 +1,8 @@
 package logging
 
 import (
+	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +13,9 @@ import (
 
 // maxMessage bounds the error message taken from a response body.
 const maxMessage = 4096
+
+// errAfterReturn is what a writer used after its handler returned gets.
+var errAfterReturn = errors.New("logging: ResponseWriter used after its handler returned")
 
 // response follows one request through the handler. Responses are pooled by
 // their Logger, together with the hooks and the functions the hooks return,
@@ -33,8 +38,9 @@ type response struct {
 	status        int   // the final status sent; 0 until then
 	bytes         int64 // body bytes accepted by the inner writer
 	pending       bool  // an error waits for its message from the body
-	haveMessage   bool  // msg holds the handler's message
+	haveMessage   bool  // msg holds (the start of) the handler's message
 	msg           []byte
+	peek          []byte // the start of a body sent through ReadFrom
 	buf           []byte
 }
 
@@ -81,6 +87,9 @@ func (s *response) wrap(w http.ResponseWriter) http.ResponseWriter {
 }
 
 func (s *response) writeHeader(code int) {
+	if s.r == nil {
+		return
+	}
 	s.nextHeader(code) // first, so that an invalid code panics before it is logged
 	// 1xx responses other than 101 are informational: the final status follows.
 	if s.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols) {
@@ -89,6 +98,9 @@ func (s *response) writeHeader(code int) {
 }
 
 func (s *response) write(b []byte) (int, error) {
+	if s.r == nil {
+		return 0, errAfterReturn
+	}
 	bodyStarts(s, b)
 	n, err := s.nextWrite(b)
 	s.bytes += int64(n)
@@ -96,6 +108,9 @@ func (s *response) write(b []byte) (int, error) {
 }
 
 func (s *response) writeString(str string) (int, error) {
+	if s.r == nil {
+		return 0, errAfterReturn
+	}
 	bodyStarts(s, str)
 	n, err := s.nextWriteStr(str)
 	s.bytes += int64(n)
@@ -103,29 +118,62 @@ func (s *response) writeString(str string) (int, error) {
 }
 
 func (s *response) readFrom(src io.Reader) (int64, error) {
+	if s.r == nil {
+		return 0, errAfterReturn
+	}
 	if s.status == 0 {
 		s.sent(http.StatusOK)
 	}
-	if s.pending { // the body cannot be peeked at: Python's message it is
-		s.pending = false
-		s.logError()
+	var n int64
+	if s.pending {
+		// The body goes past this writer: read its start here for the
+		// message, send that, and the rest as the handler asked.
+		if s.peek == nil {
+			s.peek = make([]byte, maxMessage)
+		}
+		k, err := io.ReadAtLeast(src, s.peek[:maxMessage-len(s.msg)], 1)
+		if k > 0 {
+			bodyStarts(s, s.peek[:k])
+		}
+		s.endMessage()
+		if k > 0 {
+			w, werr := s.nextWrite(s.peek[:k])
+			s.bytes += int64(w)
+			n = int64(w)
+			if werr != nil {
+				return n, werr
+			}
+		}
+		if err == io.EOF {
+			return n, nil
+		} else if err != nil {
+			return n, err
+		}
 	}
-	n, err := s.nextReadFrom(src)
-	s.bytes += n
-	return n, err
+	m, err := s.nextReadFrom(src)
+	s.bytes += m
+	return n + m, err
 }
 
 // bodyStarts notes that the handler writes b: an implicit 200 when no status
-// was sent, or the message of an error waiting for it.
+// was sent, or part of the message of an error waiting for it.
 func bodyStarts[S string | []byte](s *response, b S) {
 	if s.status == 0 {
 		s.sent(http.StatusOK)
 	}
-	if s.pending && len(b) > 0 {
-		s.pending = false
-		s.haveMessage = true
-		s.msg = appendFirstLine(s.msg[:0], b)
-		s.logError()
+	if !s.pending || len(b) == 0 {
+		return
+	}
+	// The message is the first line of the body, however many writes
+	// carry it, up to maxMessage bytes.
+	s.haveMessage = true
+	i := 0
+	for i < len(b) && b[i] != '\n' && len(s.msg)+i < maxMessage {
+		i++
+	}
+	s.msg = append(s.msg, b[:i]...)
+	if i < len(b) || len(s.msg) == maxMessage {
+		s.endMessage()
 	}
 }
 
@@ -150,6 +198,17 @@ func (s *response) sent(code int) {
 	}
 }
 
+// endMessage ends the wait for an error's message: the message is what the
+// body gave so far (its first line when it had one), else Python's phrase.
+func (s *response) endMessage() {
+	if !s.pending {
+		return
+	}
+	s.pending = false
+	s.msg = bytes.TrimSuffix(s.msg, []byte{'\r'})
+	s.logError()
+}
+
 // logError writes the two Python lines of an error, in the Python format.
 func (s *response) logError() {
 	if s.l.slog != nil || s.l.format != Python {
@@ -170,15 +229,18 @@ func (s *response) message() []byte {
 	return s.msg
 }
 
-// end runs when the handler has returned.
-func (s *response) end() {
+// end runs when the handler has returned, or has panicked: a response
+// that sent a status is then logged with what it sent; one that sent none
+// got no answer at all and is not logged.
+func (s *response) end(panicked bool) {
 	if s.status == 0 {
+		if panicked {
+			s.closed()
+			return
+		}
 		s.sent(http.StatusOK)
 	}
-	if s.pending {
-		s.pending = false
-		s.logError()
-	}
+	s.endMessage()
 	bytes := s.bytes
 	if s.r.Method == http.MethodHead {
 		bytes = 0 // the server discarded what the handler wrote
@@ -190,15 +252,19 @@ func (s *response) end() {
 		s.buf = s.l.appendCommon(s.buf[:0], s.r, s.l.now(), s.status, bytes)
 		s.l.write(s.buf)
 	}
-	s.reset()
+	s.closed()
 }
 
-func (s *response) reset() {
+// closed resets s for the next request. A writer the handler kept past
+// its return (net/http forbids it) then gets errAfterReturn, as long as s
+// is not serving another request.
+func (s *response) closed() {
 	s.r = nil
 	s.inner = nil
 	s.nextHeader, s.nextWrite, s.nextWriteStr, s.nextReadFrom = nil, nil, nil, nil
 	s.status, s.bytes = 0, 0
 	s.pending, s.haveMessage = false, false
+	s.msg = s.msg[:0]
 	if cap(s.buf) > maxPooled {
 		s.buf = nil
 	}
@@ -207,19 +273,4 @@ func (s *response) reset() {
 func isPlainText(contentType string) bool {
 	const plain = "text/plain"
 	return len(contentType) >= len(plain) && strings.EqualFold(contentType[:len(plain)], plain)
-}
-
-// appendFirstLine appends the first line of b, without its line ending,
-// and at most maxMessage bytes of it.
-func appendFirstLine[S string | []byte](dst []byte, b S) []byte {
-	for i := 0; i < len(b) && i < maxMessage; i++ {
-		if b[i] == '\n' {
-			break
-		}
-		dst = append(dst, b[i])
-	}
-	if n := len(dst); n > 0 && dst[n-1] == '\r' {
-		dst = dst[:n-1]
-	}
-	return dst
 }
