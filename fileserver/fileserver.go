@@ -126,11 +126,12 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	}
 	content, ok := f.(io.ReadSeeker)
 	if !ok {
-		// Without Seek there are no ranges; send the bytes as Python does.
+		// Without Seek there are no ranges; send the bytes as Python does,
+		// but never more than announced if the file has grown since.
 		header.Set("Content-Length", strconv.FormatInt(info.Size(), 10))
 		w.WriteHeader(http.StatusOK)
 		if r.Method != http.MethodHead {
-			_, _ = io.Copy(w, f)
+			_, _ = io.CopyN(w, f, info.Size())
 		}
 		return
 	}

@@ -132,3 +132,39 @@ func TestNotSeekable(t *testing.T) {
 		})
 	}
 }
+
+// grownFS reports every file as 3 bytes shorter than it is, like a file
+// that grew between Stat and Read.
+type grownFS struct{ fs.FS }
+
+type grownFile struct{ fs.File }
+
+type shrunkInfo struct{ fs.FileInfo }
+
+func (i shrunkInfo) Size() int64 { return i.FileInfo.Size() - 3 }
+
+func (g grownFS) Open(name string) (fs.File, error) {
+	f, err := g.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return grownFile{f}, nil
+}
+
+func (f grownFile) Stat() (fs.FileInfo, error) {
+	info, err := f.File.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return shrunkInfo{info}, nil
+}
+
+// TestNotSeekableGrowing: a file that cannot Seek and grew after its size
+// was taken is sent up to the Content-Length announced, never past it.
+func TestNotSeekableGrowing(t *testing.T) {
+	h := fileserver.New(grownFS{fstest.MapFS{"a.txt": {Data: []byte("abcdefgh"), ModTime: fixedTime}}})
+	res := serve(t, h, "GET", "/a.txt")
+	assert.Equal(t, 200, res.StatusCode)
+	assert.Equal(t, "5", res.Header.Get("Content-Length"))
+	assert.Equal(t, "abcde", body(t, res))
+}
