@@ -203,6 +203,52 @@ func TestUnreadableDirectory(t *testing.T) {
 	}
 }
 
+// unsearchableFS is a directory that can be read but not searched (mode
+// r-- for the server's user): its names can be listed, but Stat and Lstat
+// of anything in it fail.
+type unsearchableFS struct{ fstest.MapFS }
+
+func (u unsearchableFS) Stat(name string) (fs.FileInfo, error) {
+	if strings.HasPrefix(name, "locked/") {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrPermission}
+	}
+	return u.MapFS.Stat(name)
+}
+
+func (u unsearchableFS) Lstat(name string) (fs.FileInfo, error) {
+	if strings.HasPrefix(name, "locked/") {
+		return nil, &fs.PathError{Op: "lstat", Path: name, Err: fs.ErrPermission}
+	}
+	return u.MapFS.Lstat(name)
+}
+
+// TestUnsearchableDirectory: Python decides "/" with os.path.isdir (stat)
+// and "@" with os.path.islink (lstat) and both fail for every entry of a
+// directory it may read but not search, so its page shows every name
+// plain, directories and links included (measured with Python 3.12 run
+// without CAP_DAC_OVERRIDE on a directory of mode 0644). The type the
+// directory itself reports must not be trusted instead.
+func TestUnsearchableDirectory(t *testing.T) {
+	fsys := unsearchableFS{fstest.MapFS{
+		"locked/f":    {Data: []byte("f")},
+		"locked/sub":  {Mode: fs.ModeDir | 0o755},
+		"locked/link": {Mode: fs.ModeSymlink, Data: []byte("f")},
+		"open/sub":    {Mode: fs.ModeDir | 0o755},
+		"open/link":   {Mode: fs.ModeSymlink, Data: []byte("sub")},
+	}}
+	h := New(fsys)(terminal)
+	assert.Equal(t, page("/locked/",
+		`<li><a href="f">f</a></li>`,
+		`<li><a href="link">link</a></li>`,
+		`<li><a href="sub">sub</a></li>`,
+	), serve(t, h, http.MethodGet, "/locked/").Body.String())
+	// Where entries can be looked at, they are.
+	assert.Equal(t, page("/open/",
+		`<li><a href="link/">link@</a></li>`,
+		`<li><a href="sub/">sub/</a></li>`,
+	), serve(t, h, http.MethodGet, "/open/").Body.String())
+}
+
 // TestTitle pins the title: the request target as sent (so right under a
 // prefix), a leading "//" reduced (Python's open-redirect fix), without
 // ?query and #fragment (Python 3.14; 3.12 keeps them), decoded once with "+"

@@ -2,6 +2,7 @@ package dirlist
 
 import (
 	"cmp"
+	"errors"
 	"io/fs"
 	"net/url"
 	"path"
@@ -115,15 +116,16 @@ func readEntries(fsys fs.FS, dir string, hide func(string) bool, info bool, loc 
 	if err != nil {
 		return nil, err
 	}
+	look := searchable(fsys, dir, des)
 	entries := make([]Entry, 0, len(des))
 	for _, de := range des {
 		name := de.Name()
 		if hide != nil && hide(name) {
 			continue
 		}
-		e := Entry{raw: name, key: sortKey(name), IsDir: de.IsDir()}
+		e := Entry{raw: name, key: sortKey(name), IsDir: look && de.IsDir()}
 		var fi fs.FileInfo
-		if de.Type()&fs.ModeSymlink != 0 {
+		if look && de.Type()&fs.ModeSymlink != 0 {
 			e.IsSymlink = true
 			// Like Python's os.path.isdir, follow the link. A link the
 			// file system will not follow (out of an os.Root, broken)
@@ -150,6 +152,23 @@ func readEntries(fsys fs.FS, dir string, hide func(string) bool, info bool, loc 
 	}
 	slices.SortFunc(entries, byName)
 	return entries, nil
+}
+
+// searchable reports whether the entries des of dir can be looked at. Python
+// marks a directory with os.path.isdir (stat) and a link with
+// os.path.islink (lstat), and in a directory it may read but not search
+// (mode r-- for the server's user) both fail for every entry, so no name
+// gets "/" or "@" although the directory itself tells the type of each.
+// Permission is the directory's, so one entry answers for all; one that
+// merely vanished since the directory was read does not count.
+func searchable(fsys fs.FS, dir string, des []fs.DirEntry) bool {
+	for _, de := range des {
+		if de.IsDir() || de.Type()&fs.ModeSymlink != 0 {
+			_, err := fs.Lstat(fsys, path.Join(dir, de.Name()))
+			return !errors.Is(err, fs.ErrPermission)
+		}
+	}
+	return true // only plain entries: the answer changes nothing
 }
 
 // readDir reads the directory's entries in the order of the disk: unlike
