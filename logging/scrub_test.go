@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -132,6 +134,47 @@ func assertNoControls(t *testing.T, b []byte) {
 	for _, r := range string(b) {
 		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
 			t.Fatalf("control character %U in %q", r, b)
+		}
+	}
+}
+
+// TestScrubEveryByteAndRune checks appendScrubbed on every single byte
+// 0x00–0xFF (a byte alone is ASCII or invalid UTF-8), on every Unicode
+// scalar value as UTF-8 (the C1 controls U+0080–U+009F escaped like the
+// bytes of the same value, everything above kept), and on every pair of
+// bytes (never a control character out, always valid UTF-8).
+func TestScrubEveryByteAndRune(t *testing.T) {
+	hex := func(v rune) string { return fmt.Sprintf(`\x%02x`, v) }
+	for b := range 256 {
+		want := string(rune(b))
+		switch {
+		case b < 0x20 || b >= 0x7f:
+			want = hex(rune(b))
+		case b == '\\':
+			want = `\\`
+		}
+		assert.Equal(t, want, string(appendScrubbed(nil, []byte{byte(b)}, false)), "byte %#02x", b)
+	}
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		want := string(r)
+		switch {
+		case r < 0x20 || (r >= 0x7f && r <= 0x9f):
+			want = hex(r)
+		case r == '\\':
+			want = `\\`
+		}
+		if got := string(appendScrubbed(nil, string(r), false)); got != want {
+			t.Fatalf("%U: got %q, want %q", r, got, want)
+		}
+	}
+	for i := range 1 << 16 {
+		in := []byte{byte(i >> 8), byte(i)}
+		out := appendScrubbed(nil, in, false)
+		if !utf8.Valid(out) || bytes.ContainsFunc(out, func(r rune) bool { return r < 0x20 || (r >= 0x7f && r <= 0x9f) }) {
+			t.Fatalf("% x: %q", in, out)
 		}
 	}
 }
