@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/hex"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -73,6 +74,21 @@ var dateCases = []struct {
 	{"empty", "", ""},
 	{"blank", "   ", ""},
 	{"Latin-1 no-break space separates", "Sun,\xa006\xa0Nov\xa01994\xa008:49:37\xa0GMT", "1994-11-06T08:49:37Z"},
+	{"extra whitespace", "  Sun,   06  Nov\t1994 08:49:37   GMT  ", "1994-11-06T08:49:37Z"},
+	{"lower-case month and zone", "sun, 06 nov 1994 08:49:37 gmt", "1994-11-06T08:49:37Z"},
+	{"two commas after the weekday", "Sun,,06 Nov 1994 08:49:37 GMT", "1994-11-06T08:49:37Z"},
+	{"comma after a space", "Sun , 06 Nov 1994 08:49:37 GMT", ""},
+	{"year 1 is 2001", "01 Jan 0001 00:00:00 GMT", "2001-01-01T00:00:00Z"},
+	{"year 100", "01 Jan 100 00:00:00 GMT", "0100-01-01T00:00:00Z"},
+	{"year 9999", "31 Dec 9999 23:59:59 GMT", "9999-12-31T23:59:59Z"},
+	{"leap second", "30 Jun 2016 23:59:60 GMT", ""},
+	{"a lone sign is an unknown zone", "06 Nov 1994 08:49:37 -", "1994-11-06T08:49:37Z"},
+	{"offset of a day ignored", "06 Nov 1994 08:49:37 +2400", ""},
+	{"huge year", "06 Nov 99999999999999999999999999 08:49:37", ""},
+	{"zone of 4300 digits is an offset", "06 Nov 1994 08:49:37 " + strings.Repeat("9", 4300), ""},
+	{"zone of 4301 digits is beyond int(): an unknown zone", "06 Nov 1994 08:49:37 " + strings.Repeat("9", 4301), "1994-11-06T08:49:37Z"},
+	{"day of 4301 digits", strings.Repeat("0", 4300) + "1 Nov 1994 08:49:37", ""},
+	{"day of 4300 digits", strings.Repeat("0", 4299) + "1 Nov 1994 08:49:37", "1994-11-01T08:49:37Z"},
 }
 
 func TestParseDate(t *testing.T) {
@@ -158,6 +174,59 @@ func dateVariants() []string {
 	return out
 }
 
+// datePieces are what dateMutations inserts and substitutes: separators,
+// signs, numbers at and beyond every range, month, day and zone names in
+// odd cases, Latin-1 whitespace and digits Python's isdigit accepts.
+var datePieces = []string{
+	" ", "  ", "\t", ",", ", ", "-", "+", ":", ".", "0", "00", "60", "99", "9999", "10000", "0000",
+	"1", "24", "31", "32", "29", "feb", "FEB", "February", "fEb", "may", "jan", "DECEMBER",
+	"gmt", "UT", "Z", "z", "EST", "est", "+0000", "-0000", "+0100", "_", "1_0", "__", "\xa0", "\x85", "\x1c",
+	"\xb2", "\xb9", "\xdf", "\xff", "99999999999999999999999999", "-99999999999999", "sun", "Mon,", "x,y",
+	"08:49:37", "23:59:60", "8:9", "08.49", "1.2.3.4", "1:2:3:4", "::", "+-0", "0x10", "1e3", "\x00",
+	"1_", "_1", "+_1", "+00_00", "-0_0", "1994,", "06,", "Nov,", "08:49:37,", "GMT,", ",GMT", "-0", "+0",
+}
+
+// dateMutations returns n inputs made from well-formed dates by a few
+// random edits each (a fixed seed, so the inputs are the same every run).
+func dateMutations(n int) []string {
+	seeds := []string{
+		"Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
+		"06 Nov 1994 08:49:37 +0000", "Sun, 06 Nov 1994 08:49:37 -0000", "Sun, 06 Nov 1994 08.49.37 UT",
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	piece := func() string { return datePieces[rnd.IntN(len(datePieces))] }
+	out := make([]string, 0, n)
+	for range n {
+		s := seeds[rnd.IntN(len(seeds))]
+		for edits := rnd.IntN(4) + 1; edits > 0; edits-- {
+			f := strings.Split(s, " ")
+			switch i := rnd.IntN(len(f)); rnd.IntN(5) {
+			case 0: // insert a piece anywhere
+				at := rnd.IntN(len(s) + 1)
+				s = s[:at] + piece() + s[at:]
+			case 1: // replace a field
+				f[i] = piece()
+				s = strings.Join(f, " ")
+			case 2: // swap two fields
+				j := rnd.IntN(len(f))
+				f[i], f[j] = f[j], f[i]
+				s = strings.Join(f, " ")
+			case 3: // replace a field with a small number
+				f[i] = strconv.Itoa(rnd.IntN(200) - 50)
+				s = strings.Join(f, " ")
+			case 4: // replace a byte
+				if s != "" {
+					b := []byte(s)
+					b[rnd.IntN(len(b))] = byte(rnd.IntN(256))
+					s = string(b)
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 // fuzzCorpus returns the inputs saved in testdata/fuzz/FuzzParseDate.
 func fuzzCorpus(t *testing.T) []string {
 	t.Helper()
@@ -182,7 +251,8 @@ func fuzzCorpus(t *testing.T) []string {
 }
 
 // TestParseDateMatchesPython pins ParseDate to Python 3.12 on the table
-// above, the fuzz corpus and a few thousand generated variants.
+// above, the fuzz corpus, a few thousand generated variants and 20 000
+// random mutations.
 func TestParseDateMatchesPython(t *testing.T) {
 	var inputs []string
 	for _, tc := range dateCases {
@@ -190,6 +260,7 @@ func TestParseDateMatchesPython(t *testing.T) {
 	}
 	inputs = append(inputs, fuzzCorpus(t)...)
 	inputs = append(inputs, dateVariants()...)
+	inputs = append(inputs, dateMutations(20000)...)
 	want := pythonDates(t, inputs)
 	mismatches := 0
 	for i, in := range inputs {
