@@ -23,6 +23,7 @@ import (
 var (
 	errTimeout    = errors.New("timeout")
 	errClientGone = errors.New("client went away")
+	errBadBody    = errors.New("the request body could not be read")
 	errBadOutput  = errors.New("bad output")
 )
 
@@ -85,33 +86,18 @@ func (h *handler) serveScript(w http.ResponseWriter, r *http.Request, s script) 
 			h.logf(r, "CGI script %s: no valid header block: %v", s.name, err)
 			p.cancel(errBadOutput)
 		}
-		why := p.finish()
-		if p.forcedBody {
-			// The rest of the body is still on the connection.
-			w.Header().Set("Connection", "close")
-		}
-		switch why {
-		case errTimeout:
-			http.Error(w, phrase(http.StatusGatewayTimeout), http.StatusGatewayTimeout)
-		case errBadOutput, nil:
-			badGateway(w)
-		}
+		p.answerFailed(w, p.finish())
 		return
 	}
 
 	if hdr.localRedirect() {
 		// RFC 3875 §6.2.2: no body; the server serves the path instead.
 		_, _ = io.Copy(io.Discard, br)
-		why := p.finish()
-		if p.forcedBody {
-			w.Header().Set("Connection", "close")
+		if why := p.finish(); why != nil || p.forcedBody {
+			p.answerFailed(w, why)
+			return
 		}
-		switch why {
-		case errTimeout:
-			http.Error(w, phrase(http.StatusGatewayTimeout), http.StatusGatewayTimeout)
-		case nil:
-			h.localRedirect(w, r, hdr.location)
-		}
+		h.localRedirect(w, r, hdr.location)
 		return
 	}
 
@@ -143,12 +129,31 @@ func (h *handler) serveScript(w http.ResponseWriter, r *http.Request, s script) 
 			p.cancel(errClientGone)
 		}
 	}
-	if p.finish() == errTimeout || p.forcedBody {
+	if why := p.finish(); why == errTimeout || why == errBadBody || p.forcedBody {
 		// Cut the response off so that the client cannot take it for a
 		// complete one, and drop the connection, which may still hold
 		// part of the request body.
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// answerFailed answers a request whose script gave no usable header block
+// or was killed before it could, for the reason why (see finish).
+func (p *process) answerFailed(w http.ResponseWriter, why error) {
+	if p.forcedBody || why == errBadBody {
+		// The rest of the body is still on the connection, or the
+		// connection is broken.
+		w.Header().Set("Connection", "close")
+	}
+	switch why {
+	case errTimeout:
+		http.Error(w, phrase(http.StatusGatewayTimeout), http.StatusGatewayTimeout)
+	case errBadBody:
+		http.Error(w, phrase(http.StatusBadRequest), http.StatusBadRequest)
+	case errBadOutput, nil:
+		badGateway(w)
+	}
+	// Otherwise the client has gone: there is no one to answer.
 }
 
 // A process is a running script and the goroutines around it: one feeds
@@ -175,6 +180,7 @@ type process struct {
 	stop       chan struct{} // closed by finish: stdout is no longer read
 	watchDone  chan struct{} // watch has ended
 	killedBy   error         // why watch killed the script; read after watchDone
+	bodyErr    error         // why reading the request body failed; read after stdinDone
 	forcedBody bool          // finish cut the request body off
 }
 
@@ -257,9 +263,10 @@ func (p *process) feed() {
 	}
 	defer p.bodyW.Close()
 	if err := copyBody(p.bodyW, p.r.Body); err != nil {
-		// The client went away or broke the body: the script would only
-		// see a truncated input.
-		p.cancel(errClientGone)
+		// The client went away or sent less than its Content-Length:
+		// the script would only see a truncated input.
+		p.bodyErr = err
+		p.cancel(errBadBody)
 	}
 }
 
@@ -311,6 +318,11 @@ func (p *process) finish() error {
 			<-p.stdinDone
 		}
 	}
+	if p.bodyErr != nil && !p.forcedBody && p.killedBy != nil && p.killedBy != errTimeout {
+		// net/http may have cancelled the request's context for the same
+		// broken connection before the body copy could say why.
+		p.killedBy = errBadBody
+	}
 	select {
 	case <-p.stderrDone:
 	case <-time.After(stderrGrace):
@@ -321,6 +333,8 @@ func (p *process) finish() error {
 	switch {
 	case p.killedBy == errTimeout:
 		p.h.logf(p.r, "CGI script timed out after %s", p.h.timeout)
+	case p.killedBy == errBadBody:
+		p.h.logf(p.r, "CGI script killed: reading the request body: %v", p.bodyErr)
 	case p.killedBy != nil && p.killedBy != errBadOutput:
 		p.h.logf(p.r, "CGI script killed: %s", errClientGone)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"os/user"
@@ -494,4 +495,64 @@ func TestUnreadBody(t *testing.T) {
 			assert.Equal(t, "ignored\n", body)
 		})
 	}
+}
+
+// TestTruncatedBody pins a request body that ends before its
+// Content-Length (the client half-closes its side): the script is killed,
+// as for a client gone, but a client still reading must not take the
+// answer for a success. Before the header block it gets a 400 (Python
+// would run the script on the truncated input); after it the response is
+// cut off rather than ended as if complete.
+func TestTruncatedBody(t *testing.T) {
+	dir := newDir(t)
+	pids := pidDir(t)
+	// before: reads all its input before writing anything.
+	writeScript(t, dir, "cgi-bin/before.sh", "echo $$ > "+pids+"/before\ncat >/dev/null\nprintf 'Content-Type: text/plain\\n\\ndone\\n'\n")
+	// after: writes its header block first, then echoes its input.
+	writeScript(t, dir, "cgi-bin/after.sh", "echo $$ > "+pids+"/after\nprintf 'Content-Type: text/plain\\n\\nstarted\\n'\nexec cat\n")
+	f := serve(t, dir)
+	addr := f.srv.Listener.Addr().String()
+
+	send := func(t *testing.T, name string) (net.Conn, *bufio.Reader) {
+		c, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		t.Cleanup(func() { c.Close() })
+		require.NoError(t, c.SetDeadline(time.Now().Add(20*time.Second)))
+		_, err = io.WriteString(c, "POST /cgi-bin/"+name+".sh HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
+		require.NoError(t, err)
+		return c, bufio.NewReader(c)
+	}
+
+	t.Run("before the header block", func(t *testing.T) {
+		c, br := send(t, "before")
+		eventually(t, func() bool { b, _ := os.ReadFile(pids + "/before"); return len(b) > 0 }, "the script to start")
+		require.NoError(t, c.(*net.TCPConn).CloseWrite())
+		resp, err := http.ReadResponse(br, nil)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+		assert.Equal(t, "Bad Request\n", string(body))
+		assert.True(t, resp.Close, "Connection: close")
+		assertGroupGone(t, pids+"/before")
+		f.logs.waitFor(t, "CGI script killed: reading the request body: unexpected EOF")
+	})
+	t.Run("after the header block", func(t *testing.T) {
+		c, br := send(t, "after")
+		resp, err := http.ReadResponse(br, nil)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		got := make([]byte, len("started\nabc"))
+		_, err = io.ReadFull(resp.Body, got)
+		require.NoError(t, err)
+		assert.Equal(t, "started\nabc", string(got))
+		require.NoError(t, c.(*net.TCPConn).CloseWrite())
+		rest, err := io.ReadAll(resp.Body)
+		assert.Empty(t, rest)
+		assert.Error(t, err, "a cut response must not look complete")
+		assertGroupGone(t, pids+"/after")
+		f.logs.waitFor(t, "CGI script killed: reading the request body: unexpected EOF")
+	})
 }
