@@ -45,8 +45,8 @@ var errNoOutput = errors.New("no output")
 // It refuses a block with no field, a line that is not a field (including
 // folded continuation lines), a name that is not a token, a value with a
 // control character other than tab, a repeated Status or Location, a
-// Status that is not a 3-digit code from 200 to 599 and a Content-Length
-// that is not a number. The error says why, for the log.
+// Status that is not a 3-digit code from 200 to 599, a Content-Length
+// that is not a number and two Content-Lengths that differ. The error says why, for the log.
 func readHeader(br *bufio.Reader, limit int) (*scriptHeader, error) {
 	h := &scriptHeader{header: make(http.Header)}
 	total := 0
@@ -133,6 +133,10 @@ func (h *scriptHeader) add(line string) error {
 	case name == "Content-Length":
 		if value == "" || strings.Trim(value, "0123456789") != "" || len(value) > 18 {
 			return fmt.Errorf("bad Content-Length %q", truncate(value))
+		}
+		if old := h.header.Get(name); old != "" && old != value {
+			// RFC 9110 §8.6: differing lengths make the message invalid.
+			return fmt.Errorf("conflicting Content-Length %q and %q", old, truncate(value))
 		}
 		h.header.Set(name, value)
 	case hopByHop[name]:

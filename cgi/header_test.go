@@ -49,6 +49,8 @@ func TestReadHeader(t *testing.T) {
 		{name: "two locations", in: "Location: /a\nLocation: /b\n\n", err: "more than one Location"},
 		{name: "empty location", in: "Location:\n\n", err: "empty Location"},
 		{name: "bad length", in: "Content-Length: 1x\n\n", err: "bad Content-Length"},
+		{name: "same length twice", in: "Content-Length: 5\nContent-Length: 5\n\n", header: http.Header{"Content-Length": {"5"}}},
+		{name: "two lengths", in: "Content-Length: 5\nContent-Length: 100\n\n", err: "conflicting Content-Length"},
 		{name: "too long", in: "X: " + strings.Repeat("a", maxHeaderBytes) + "\n\n", err: "header block longer than"},
 		{name: "too many lines", in: strings.Repeat("X: 1\n", maxHeaderBytes/5+1) + "\n", err: "header block longer than"},
 	}
