@@ -33,18 +33,21 @@ func WithDateParser(parse func(value string) (time.Time, bool)) Option {
 // first Write, WriteString, ReadFrom or Flush, or returning without writing,
 // which all mean 200; a handler that hijacks the connection is left alone).
 // For a 200 or 206 response, and a 416 to a request with Range (RFC 9110
-// §14.2 evaluates Range after the preconditions), it reads the response's Last-Modified and ETag headers and
-// applies the request's If-Match, If-Unmodified-Since, If-None-Match and
-// If-Modified-Since in the order of RFC 9110 §13.2.2:
+// §14.2 evaluates Range after the preconditions), it reads the response's
+// Last-Modified and ETag headers and applies the request's If-Match,
+// If-Unmodified-Since, If-None-Match and If-Modified-Since in the order of
+// RFC 9110 §13.2.2:
 //
 //   - If-Modified-Since follows Python's http.server exactly: it is used
 //     only for GET and HEAD, only when there is no If-None-Match header
 //     (even an empty one), and only when its date reads as UTC ([ParseDate]);
 //     a Last-Modified (whole seconds) that is not after it gives 304.
 //     Responses without Last-Modified, such as directory listings, are
-//     never 304.
+//     never 304 by this rule.
 //   - If-None-Match compares entity tags weakly, takes lists and "*", and
-//     gives 304 for GET and HEAD, 412 for other methods.
+//     gives 304 for GET and HEAD, 412 for other methods. "*" matches any
+//     response evaluated, with validators or without (a listing too), as
+//     RFC 9110 §13.1.2 says.
 //   - If-Match compares strongly; If-Unmodified-Since (ignored when
 //     If-Match is present, or without Last-Modified) fails when
 //     Last-Modified is after it. Both give 412.
