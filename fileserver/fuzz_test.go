@@ -85,3 +85,46 @@ func FuzzRequestPath(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRedirectUnderPrefix serves "/pre" + suffix through
+// http.StripPrefix("/pre") and http.StripPrefix("/pre/"): a 301 never
+// points at the path that was asked for (a redirect loop), and its Location
+// keeps the prefix and ends the path with "/".
+func FuzzRedirectUnderPrefix(f *testing.F) {
+	for _, s := range []string{"", "/", "?q", "#f", "/dir", "/dir/", "/dir?x#y", "//dir", "/%2e%2e", "/dir/..", "/a.txt", "/%2f"} {
+		f.Add(s)
+	}
+	fsys := fstest.MapFS{
+		"a.txt":          {Data: []byte("a")},
+		"dir/b.txt":      {Data: []byte("b")},
+		"idx/index.html": {Data: []byte("i")},
+	}
+	stack := fileserver.Index(fsys)(fileserver.New(fsys))
+	handlers := []http.Handler{http.StripPrefix("/pre", stack), http.StripPrefix("/pre/", stack)}
+	f.Fuzz(func(t *testing.T, suffix string) {
+		target := "/pre" + suffix
+		for i, h := range handlers {
+			r, err := http.ReadRequest(newRequestReader("GET", target))
+			if err != nil {
+				return
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			if rec.Code != http.StatusMovedPermanently {
+				continue
+			}
+			loc := rec.Header().Get("Location")
+			locPath := loc
+			if i := strings.IndexAny(locPath, "?#"); i >= 0 {
+				locPath = locPath[:i]
+			}
+			reqPath := target
+			if i := strings.IndexAny(reqPath, "?#"); i >= 0 {
+				reqPath = reqPath[:i]
+			}
+			if locPath == reqPath || !strings.HasPrefix(locPath, "/pre") || !strings.HasSuffix(locPath, "/") {
+				t.Fatalf("handler %d: %q redirected to %q", i, target, loc)
+			}
+		}
+	})
+}
