@@ -153,47 +153,47 @@ func TestAbortOverServer(t *testing.T) {
 
 // TestMessageFromBody pins how the message of "code N, message M" is taken
 // from a text/plain error body however the handler writes it: the first
-// line of the body, across several writes, and from the start of a body
-// sent through ReadFrom, which still reaches the client whole.
+// line of the first write that is not empty, and the start of a body sent
+// through ReadFrom, which still reaches the client whole.
 func TestMessageFromBody(t *testing.T) {
 	tests := []struct {
 		name    string
 		handler http.HandlerFunc
 		message string
 	}{
-		{"many writes", func(w http.ResponseWriter, r *http.Request) {
+		{"many writes: the first", func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, "File ")
-			w.Write([]byte("not "))
-			io.WriteString(w, "found\r\nmore\n")
-		}, "File not found"},
+			w.Write([]byte("not found\n"))
+		}, "File "},
 		{"empty writes first", func(w http.ResponseWriter, r *http.Request) {
 			w.Write(nil)
-			io.WriteString(w, "File not found\n")
-		}, "File not found"},
-		{"no newline, handler returns", func(w http.ResponseWriter, r *http.Request) {
-			io.WriteString(w, "File ")
-			io.WriteString(w, "not found")
+			io.WriteString(w, "")
+			io.WriteString(w, "File not found\r\nmore\n")
 		}, "File not found"},
 		{"flushes between", func(w http.ResponseWriter, r *http.Request) {
 			w.(http.Flusher).Flush()
-			io.WriteString(w, "File ")
+			io.WriteString(w, "File not found")
 			w.(http.Flusher).Flush()
-			io.WriteString(w, "not found\n")
+			io.WriteString(w, "more\n")
 		}, "File not found"},
 		{"ReadFrom", func(w http.ResponseWriter, r *http.Request) {
 			w.(io.ReaderFrom).ReadFrom(io.MultiReader(strings.NewReader("File not found\n"), strings.NewReader(strings.Repeat("x", 10000))))
 		}, "File not found"},
-		{"Write then ReadFrom", func(w http.ResponseWriter, r *http.Request) {
-			io.WriteString(w, "File ")
-			w.(io.ReaderFrom).ReadFrom(strings.NewReader("not found\nrest"))
+		{"ReadFrom of nothing: Python's phrase", func(w http.ResponseWriter, r *http.Request) {
+			w.(io.ReaderFrom).ReadFrom(strings.NewReader(""))
+		}, "Not Found"},
+		{"ReadFrom after Write", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "File not found\n")
+			w.(io.ReaderFrom).ReadFrom(strings.NewReader("rest"))
 		}, "File not found"},
 		{"empty first line", func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, "\nsecond")
 		}, ""},
 		{"long line cut", func(w http.ResponseWriter, r *http.Request) {
-			for range 3 {
-				io.WriteString(w, strings.Repeat("y", 2000))
-			}
+			io.WriteString(w, strings.Repeat("y", 6000))
+		}, strings.Repeat("y", maxMessage)},
+		{"long ReadFrom line cut", func(w http.ResponseWriter, r *http.Request) {
+			w.(io.ReaderFrom).ReadFrom(strings.NewReader(strings.Repeat("y", 6000)))
 		}, strings.Repeat("y", maxMessage)},
 	}
 	for _, tt := range tests {
@@ -277,4 +277,25 @@ func TestErrorBodyThroughReadFrom(t *testing.T) {
 		"127.0.0.1 - - [DATE] code 404, message Custom not found",
 		`127.0.0.1 - - [DATE] "GET /missing HTTP/1.1" 404 -`,
 	}, awaitLines(t, log.String, 2))
+}
+
+// TestErrorLinesBeforeLaterLogf pins the order Python keeps for a CGI
+// script (SPEC §7: its exit code after the request line) when the script's
+// error body has no line ending: the two lines go out with the first write,
+// before what the handler logs afterwards.
+func TestErrorLinesBeforeLaterLogf(t *testing.T) {
+	var log bytes.Buffer
+	l := testLogger(&log)
+	h := l.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusNotFound)
+		w.(http.Flusher).Flush()
+		io.WriteString(w, "No such thing")
+		w.(http.Flusher).Flush()
+		l.Logf(r, "CGI script exit code 1")
+	}))
+	h.ServeHTTP(&flushRecorder{readFromRecorder{httptest.NewRecorder()}}, request("GET", "/cgi-bin/nf.sh", "127.0.0.1:1"))
+	assert.Equal(t, prefix+"code 404, message No such thing\n"+
+		prefix+`"GET /cgi-bin/nf.sh HTTP/1.1" 404 -`+"\n"+
+		prefix+"CGI script exit code 1\n", log.String())
 }

@@ -76,12 +76,12 @@ func New(w io.Writer, opts ...Option) func(http.Handler) http.Handler {
 // status (WriteHeader, or the first Write or ReadFrom; when next writes
 // nothing, when it returns, as a 200), so lines next logs with Logf after
 // that follow it, as in Python. For a status of 400 or more, the line
-// "code N, message M" comes first, M being the first line of the
-// text/plain body next writes (what http.Error writes), however many
-// writes carry it, else Python's short message for N; both lines wait for
-// that message until the end of that line, 4 KiB of it, a ReadFrom (whose
-// start is read for it) or next's return, and are then written together
-// in a single Write.
+// "code N, message M" comes first, M being the first line (at most 4 KiB)
+// of the first write of the text/plain body next sends (what http.Error
+// writes; for a body sent through ReadFrom, of its first 4 KiB, read here
+// before the rest goes to the original ReadFrom), else Python's short
+// message for N; both lines wait for that first write or next's return,
+// and are then written together in a single Write.
 // The [Common] and [Combined] lines and the slog records are written when
 // next returns, as the byte count is known only then.
 //

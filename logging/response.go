@@ -127,20 +127,16 @@ func (s *response) readFrom(src io.Reader) (int64, error) {
 	var n int64
 	if s.pending {
 		// The body goes past this writer: read its start here for the
-		// message, send that, and the rest as the handler asked.
+		// message and send it, then the rest as the handler asked.
 		if s.peek == nil {
 			s.peek = make([]byte, maxMessage)
 		}
-		k, err := io.ReadAtLeast(src, s.peek[:maxMessage-len(s.msg)], 1)
+		k, err := io.ReadAtLeast(src, s.peek, 1)
+		bodyStarts(s, s.peek[:k])
+		s.endMessage() // when nothing was read: Python's phrase
 		if k > 0 {
-			bodyStarts(s, s.peek[:k])
-		}
-		s.endMessage()
-		if k > 0 {
-			w, werr := s.nextWrite(s.peek[:k])
-			s.bytes += int64(w)
-			n = int64(w)
-			if werr != nil {
+			w, werr := s.write(s.peek[:k])
+			if n = int64(w); werr != nil {
 				return n, werr
 			}
 		}
@@ -164,17 +160,18 @@ func bodyStarts[S string | []byte](s *response, b S) {
 	if !s.pending || len(b) == 0 {
 		return
 	}
-	// The message is the first line of the body, however many writes
-	// carry it, up to maxMessage bytes.
+	// The message is the first line of the first write, up to maxMessage
+	// bytes. Waiting for more writes to complete the line would delay the
+	// lines past what the handler logs meanwhile (a CGI script's exit
+	// code, which writes its body as it comes), and no flush can end the
+	// wait without hooking Flush, which costs two allocations a request.
 	s.haveMessage = true
 	i := 0
-	for i < len(b) && b[i] != '\n' && len(s.msg)+i < maxMessage {
+	for i < len(b) && b[i] != '\n' && i < maxMessage {
 		i++
 	}
-	s.msg = append(s.msg, b[:i]...)
-	if i < len(b) || len(s.msg) == maxMessage {
-		s.endMessage()
-	}
+	s.msg = append(s.msg[:0], b[:i]...)
+	s.endMessage()
 }
 
 // sent records the final status. In the Python format the request line is
@@ -198,8 +195,8 @@ func (s *response) sent(code int) {
 	}
 }
 
-// endMessage ends the wait for an error's message: the message is what the
-// body gave so far (its first line when it had one), else Python's phrase.
+// endMessage ends the wait for an error's message: the first line of the
+// body's first write when there was one, else Python's phrase.
 func (s *response) endMessage() {
 	if !s.pending {
 		return
