@@ -353,7 +353,7 @@ func (c *config) cgiDir(p string) (dir, rest string, ok bool) {
 
 // script is a CGI script found on disk.
 type script struct {
-	name     string // SCRIPT_NAME: "/cgi-bin/x.sh"
+	name     string // "/cgi-bin/x.sh", below the mount; SCRIPT_NAME adds the mount prefix
 	pathInfo string // PATH_INFO: "" or "/more/path"
 	file     string // the script on disk, absolute
 }
@@ -404,6 +404,7 @@ func (h *handler) localRedirect(w http.ResponseWriter, r *http.Request, location
 		return
 	}
 	ctx := context.WithValue(r.Context(), redirectDepth{}, depth+1)
+	ctx = context.WithValue(ctx, mountKey{}, mountPrefix(r))
 	r2 := r.Clone(ctx)
 	if r2.Method != http.MethodHead {
 		r2.Method = http.MethodGet

@@ -312,27 +312,46 @@ func TestNewPanics(t *testing.T) {
 	}
 }
 
-// TestStripPrefix pins the middleware mounted under a prefix: the CGI test
-// and SCRIPT_NAME work on the path below the mount, as every other
-// simplehttp middleware does.
+// TestStripPrefix pins the middleware mounted under a prefix: the CGI test,
+// the lookup and PATH_INFO work on the path below the mount, as every
+// other simplehttp middleware does; SCRIPT_NAME keeps the mount.
 func TestStripPrefix(t *testing.T) {
 	dir := newDir(t)
 	writeScript(t, dir, "cgi-bin/env.sh", envScript)
 	writeScript(t, dir, "cgi-bin/redirect.sh", "printf 'Location: /a.txt\\n\\n'\n")
+	writeScript(t, dir, "cgi-bin/redirect-env.sh", "printf 'Location: /cgi-bin/env.sh/y?from+redirect\\n\\n'\n")
 	l := &logs{}
 	next := &nextHandler{}
 	mux := http.NewServeMux()
-	mux.Handle("/app/", http.StripPrefix("/app", New(dir, WithLogf(l.logf))(next)))
+	h := New(dir, WithLogf(l.logf))(next)
+	mux.Handle("/app/", http.StripPrefix("/app", h))
+	mux.Handle("/tr/", http.StripPrefix("/tr/", h))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	f := &fixture{dir: dir, srv: srv, logs: l, next: next}
 
-	resp, body := f.get(t, "/app/cgi-bin%2Fenv.sh/x?q=1")
-	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	tests := []struct {
+		path, scriptName, pathInfo, query string
+	}{
+		{"/app/cgi-bin%2Fenv.sh/x?q=1", "/app/cgi-bin/env.sh", "/x", "q=1"},
+		{"/app/%63gi-bin/env.sh/%41b", "/app/cgi-bin/env.sh", "/Ab", ""},
+		{"/app/cgi-bin/redirect-env.sh", "/app/cgi-bin/env.sh", "/y", "from+redirect"},
+		{"/tr/cgi-bin/env.sh", "/tr/cgi-bin/env.sh", "", ""}, // StripPrefix("/tr/") leaves "cgi-bin/env.sh"
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp, body := f.get(t, tt.path)
+			require.Equal(t, http.StatusOK, resp.StatusCode, body)
+			_, env := parseEnv(body)
+			// SCRIPT_NAME is the script's path as the client sees it
+			// (RFC 3875 §4.1.13), so that a script can link to itself.
+			assert.Equal(t, tt.scriptName, env["SCRIPT_NAME"])
+			assert.Equal(t, tt.pathInfo, env["PATH_INFO"])
+			assert.Equal(t, tt.query, env["QUERY_STRING"])
+		})
+	}
+	_, body := f.get(t, "/app/cgi-bin%2Fenv.sh/x?q=1")
 	_, env := parseEnv(body)
-	assert.Equal(t, "/cgi-bin/env.sh", env["SCRIPT_NAME"])
-	assert.Equal(t, "/x", env["PATH_INFO"])
-	assert.Equal(t, "q=1", env["QUERY_STRING"])
 	assert.Equal(t, "/app/cgi-bin%2Fenv.sh/x?q=1", env["REQUEST_URI"])
 
 	_, body = f.get(t, "/app/cgi-bin/redirect.sh")

@@ -33,6 +33,11 @@
 //	h := cgi.New("/srv/www", cgi.WithLogf(logger.Logf))(fileHandler)
 //	http.ListenAndServe(":8000", h)
 //
+// Mounted under a prefix (http.StripPrefix), it matches the CGI
+// directories below the mount, and SCRIPT_NAME keeps the prefix, the part
+// of the path as sent (RequestURI) that was stripped, so that a script can
+// link to itself.
+//
 // It writes to the http.ResponseWriter it is given and wraps nothing; it uses
 // http.ResponseController to flush and to read the request body while the
 // response is being written. Running scripts is supported on Linux only;

@@ -3,6 +3,7 @@ package cgi
 import (
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -29,7 +30,7 @@ func (c *config) environ(r *http.Request, s *script, contentLength string) []str
 	set("GATEWAY_INTERFACE", "CGI/1.1")
 	set("REQUEST_METHOD", r.Method)
 	set("REQUEST_URI", r.RequestURI)
-	set("SCRIPT_NAME", s.name)
+	set("SCRIPT_NAME", mountPrefix(r)+s.name)
 	set("SCRIPT_FILENAME", s.file)
 	set("PATH_INFO", s.pathInfo)
 	if s.pathInfo != "" {
@@ -138,4 +139,30 @@ func hostOnly(hostport string) string {
 		return host
 	}
 	return strings.TrimSuffix(strings.TrimPrefix(hostport, "["), "]")
+}
+
+// mountKey carries the mount prefix of a request to the requests a
+// script's local Location redirects to.
+type mountKey struct{}
+
+// mountPrefix returns what a handler outside, such as http.StripPrefix,
+// removed from the front of the request's path (decoded, without a
+// trailing slash): the request's path as sent, in RequestURI, minus
+// r.URL.Path. It is "" when nothing was removed or the two do not fit.
+func mountPrefix(r *http.Request) string {
+	if p, ok := r.Context().Value(mountKey{}).(string); ok {
+		return p
+	}
+	if r.RequestURI == "" || r.RequestURI == "*" {
+		return ""
+	}
+	u, err := url.ParseRequestURI(r.RequestURI)
+	if err != nil {
+		return ""
+	}
+	prefix, ok := strings.CutSuffix(u.Path, r.URL.Path)
+	if !ok || strings.IndexByte(prefix, 0) >= 0 {
+		return ""
+	}
+	return strings.TrimSuffix(prefix, "/")
 }
