@@ -49,7 +49,7 @@ func TestEnv(t *testing.T) {
 				"SERVER_PROTOCOL": "HTTP/1.0", "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET",
 				"SCRIPT_NAME": "/cgi-bin/env.sh", "SCRIPT_FILENAME": filepath.Join(dir, "cgi-bin/env.sh"),
 				"PATH_INFO": "", "PATH_TRANSLATED": absent, "QUERY_STRING": "", "REQUEST_URI": "/cgi-bin/env.sh",
-				"REMOTE_ADDR": "127.0.0.1", "CONTENT_LENGTH": "", "CONTENT_TYPE": absent,
+				"REMOTE_ADDR": "127.0.0.1", "REMOTE_HOST": "127.0.0.1", "CONTENT_LENGTH": "", "CONTENT_TYPE": absent,
 				"AUTH_TYPE": absent, "REMOTE_USER": absent, "HTTPS": absent,
 				"HTTP_HOST": f.srv.Listener.Addr().String(), "HTTP_USER_AGENT": "Go-http-client/1.1",
 				"PATH": os.Getenv("PATH"), "SIMPLEHTTP_SECRET": absent, "HOME": absent,

@@ -47,6 +47,9 @@ func (c *config) environ(r *http.Request, s *script, contentLength string) []str
 		host, port = r.RemoteAddr, ""
 	}
 	set("REMOTE_ADDR", host)
+	// RFC 3875 §4.1.9: the client's host name, or its address when the
+	// name is not looked up (it never is here). Python sets it empty.
+	set("REMOTE_HOST", host)
 	if port != "" {
 		set("REMOTE_PORT", port)
 	}
