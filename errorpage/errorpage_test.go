@@ -402,3 +402,14 @@ func TestHijackAfterError(t *testing.T) {
 	assert.Equal(t, page404, string(got))
 	assert.Empty(t, logged.String())
 }
+
+// TestHEADWritesNoBody: for HEAD the page's headers are set and its body is
+// not written at all, so a writer that does not drop HEAD bodies itself (a
+// recorder, another middleware) sees none either.
+func TestHEADWritesNoBody(t *testing.T) {
+	rec := httptest.NewRecorder()
+	errorpage.New()(httpError("File not found", 404)).ServeHTTP(rec, httptest.NewRequest("HEAD", "/", nil))
+	assert.Equal(t, 404, rec.Code)
+	assert.Equal(t, strconv.Itoa(len(page404)), rec.Header().Get("Content-Length"))
+	assert.Empty(t, rec.Body.String())
+}
