@@ -19,9 +19,10 @@
 // # File systems and symbolic links
 //
 // Both functions take an [io/fs.FS]. To serve a directory from disk, pass
-// the FS of an [os.Root]: it follows symbolic links that stay inside the
-// directory and refuses those that lead out of it, which are then answered
-// 404. Python follows every link; to do the same, pass [os.DirFS] instead.
+// the FS of an [os.Root]: it follows relative symbolic links that stay
+// inside the directory and refuses those that lead out of it (even to come
+// back in) and every absolute link, which are then answered 404. Python
+// follows every link; to do the same, pass [os.DirFS] instead.
 // Both return *os.File from Open, so [New] hands the file to
 // [net/http.ServeContent] and the kernel sends it with sendfile.
 // An embed.FS or fstest.MapFS works as well (files that cannot Seek are sent

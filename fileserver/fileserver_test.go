@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -116,7 +117,13 @@ func TestNewFollowsEveryLinkWithDirFS(t *testing.T) {
 		{"/linkdir-out/secret.txt", 404, 200, "secret\n"},
 		{"/linkdir-out", 404, 301, ""},
 		{"/../outside/secret.txt", 404, 404, ""}, // never by path
+		// os.Root refuses absolute links, even to a file inside the root,
+		// and relative ones that pass above the root on their way.
+		{"/abs-in", 404, 200, "hello\n"},
+		{"/up-and-back", 404, 200, "hello\n"},
 	}
+	require.NoError(t, os.Symlink(filepath.Join(f.dir, "a.txt"), filepath.Join(f.dir, "abs-in")))
+	require.NoError(t, os.Symlink("../"+filepath.Base(f.dir)+"/a.txt", filepath.Join(f.dir, "up-and-back")))
 	root := fileserver.New(rootFS(t, f.dir).FS())
 	dirFS := fileserver.New(os.DirFS(f.dir))
 	for _, tt := range tests {
