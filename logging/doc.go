@@ -29,5 +29,9 @@
 //
 // In the Python-compatible stack the logger sits inside the errorpage
 // middleware, so that it sees the plain http.Error message an error page is
-// later made of, and outside everything else.
+// later made of, and outside everything else. The byte counts of the
+// Common and Combined lines are those of the writer the logger wraps: there
+// an error counts its plain message, not the page the client gets, so a
+// Common or Combined logger, which logs no message, belongs outside
+// errorpage.
 package logging
