@@ -109,21 +109,19 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 		ctype = "text/html; charset=utf-8"
 	} else {
 		l := h.listing(r, name, entries)
-		if asJSON {
-			body, err = json.Marshal(l)
-			body = append(body, '\n')
+		var buf bytes.Buffer
+		switch {
+		case asJSON:
+			err = json.NewEncoder(&buf).Encode(l) // with a final newline
 			ctype = "application/json"
-		} else {
-			var buf bytes.Buffer
-			buf.Grow(512 + 300*len(l.Entries))
-			if h.cfg.rich {
-				err = h.tmpl.Execute(&buf, richData{Listing: l, Rows: richRows(l.Entries)})
-			} else {
-				err = h.tmpl.Execute(&buf, l)
-			}
-			body = buf.Bytes()
+		case h.cfg.rich:
+			err = writeRich(&buf, h.tmpl, l)
+			ctype = "text/html; charset=utf-8"
+		default:
+			err = h.tmpl.Execute(&buf, l)
 			ctype = "text/html; charset=utf-8"
 		}
+		body = buf.Bytes()
 		if err != nil {
 			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 			return

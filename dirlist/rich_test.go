@@ -4,14 +4,17 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"html"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -287,4 +290,67 @@ func FuzzRichRow(f *testing.F) {
 			t.Fatalf("text for %q unescapes to %q", name, got)
 		}
 	})
+}
+
+// flatFS is one directory, "big", of n regular files whose entries are
+// made once, so that listing it allocates nothing of its own.
+type flatFS struct{ entries []fs.DirEntry }
+
+func newFlatFS(n int) flatFS {
+	m := fstest.MapFS{}
+	for i := range n {
+		m[fmt.Sprintf("big/File %06d é.txt", i)] = &fstest.MapFile{Data: []byte("0123456789"), ModTime: t1}
+	}
+	entries, err := fs.ReadDir(m, "big")
+	if err != nil {
+		panic(err)
+	}
+	return flatFS{entries}
+}
+
+func (f flatFS) Open(name string) (fs.File, error) {
+	if name != "big" {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return flatDir{f.entries}, nil
+}
+
+type flatDir struct{ entries []fs.DirEntry }
+
+func (d flatDir) Stat() (fs.FileInfo, error)         { return fstest.MapFS{"big/x": {}}.Stat("big") }
+func (d flatDir) Read([]byte) (int, error)           { return 0, io.EOF }
+func (d flatDir) Close() error                       { return nil }
+func (d flatDir) ReadDir(int) ([]fs.DirEntry, error) { return d.entries, nil }
+
+// countingWriter is a ResponseWriter that keeps nothing of the body.
+type countingWriter struct {
+	header http.Header
+	code   int
+	n      int
+}
+
+func (w *countingWriter) Header() http.Header         { return w.header }
+func (w *countingWriter) WriteHeader(code int)        { w.code = code }
+func (w *countingWriter) Write(b []byte) (int, error) { w.n += len(b); return len(b), nil }
+
+// TestRichMemory: the rows of the rich page are written once, straight
+// into the page's buffer, so a listing allocates about twice the page (the
+// page, the entries, their hrefs and sort keys), not almost six times
+// (rows rendered apart, copied into a string, copied again by
+// html/template: 200 MB for the 21 MB page of 100 000 entries). Under -race
+// it is about three and a half.
+func TestRichMemory(t *testing.T) {
+	h := New(newFlatFS(5000), WithRichListing())(terminal)
+	req := httptest.NewRequest(http.MethodGet, "/big/", nil)
+	serve(t, h, http.MethodGet, "/big/") // templates escaped once
+	w := &countingWriter{header: http.Header{}}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	h.ServeHTTP(w, req)
+	runtime.ReadMemStats(&after)
+	require.Equal(t, http.StatusOK, w.code)
+	allocated := after.TotalAlloc - before.TotalAlloc
+	t.Logf("page %d bytes, allocated %d bytes (%.2f pages)", w.n, allocated, float64(allocated)/float64(w.n))
+	assert.Less(t, allocated, uint64(4*w.n))
 }
