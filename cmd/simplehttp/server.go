@@ -78,8 +78,10 @@ func (c *command) run(args []string) int {
 		IdleTimeout:       c.timeouts.idle,
 		ErrorLog:          log.New(c.stderr, "simplehttp: ", 0),
 	}
-	// Python's HTTP/1.0 answers one request per connection.
-	srv.SetKeepAlivesEnabled(cfg.protocol == http11)
+	if cfg.protocol == http10 {
+		// Python's HTTP/1.0 answers one request per connection.
+		srv.Handler = closeEach(handler)
+	}
 	scheme := "HTTP"
 	if cfg.tlsCert != "" {
 		cert, err := loadCertificate(cfg.tlsCert, cfg.tlsKey)
@@ -130,6 +132,35 @@ func (c *command) run(args []string) int {
 	fmt.Fprint(c.stdout, "\nKeyboard interrupt received, exiting.\n")
 	c.shutdown(srv)
 	return 0
+}
+
+// closeEach makes every response close its connection, as Python's
+// HTTP/1.0 server does. It says so with "Connection: close" rather than by
+// disabling keep-alive on the server, because net/http then strips the
+// header from every response to an HTTP/1.0 request, error pages included,
+// where Python's send_error sends it. An HTTP/1.0 request that does not ask
+// for keep-alive is closed by net/http anyway, and Python's response to it
+// carries no Connection header, so neither does ours.
+func closeEach(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoAtLeast(1, 1) || asksKeepAlive(r.Header["Connection"]) {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// asksKeepAlive reports whether Connection header values hold the token
+// "keep-alive".
+func asksKeepAlive(values []string) bool {
+	for _, v := range values {
+		for token := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(token), "keep-alive") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // handler builds the Python-compatible stack for cfg.

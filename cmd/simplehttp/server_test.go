@@ -139,6 +139,49 @@ func TestKeepAlive(t *testing.T) {
 	}
 }
 
+// TestHTTP10Connection pins the Connection header under -p HTTP/1.0 on the
+// wire, as Python 3.12 sends it: none on a 200 to an HTTP/1.0 request,
+// "close" on an error page (send_error), and every connection closed, even
+// when an HTTP/1.0 client asks for keep-alive.
+func TestHTTP10Connection(t *testing.T) {
+	dir := fixture(t, map[string]string{"a.txt": "a"})
+	s := startServer(t, []string{"-b", "127.0.0.1", "-d", dir, "0"}, nil)
+	tests := []struct {
+		name, request  string
+		wantStatus     string
+		wantConnection string // the Connection header, "" for none
+	}{
+		{"1.0 file", "GET /a.txt HTTP/1.0\r\n\r\n", "HTTP/1.0 200 OK", ""},
+		{"1.0 error", "GET /nope HTTP/1.0\r\n\r\n", "HTTP/1.0 404 Not Found", "close"},
+		{"1.0 keep-alive asked", "GET /a.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", "HTTP/1.0 200 OK", "close"},
+		{"1.1 file", "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 200 OK", "close"},
+		{"1.1 error", "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 404 Not Found", "close"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.DialTimeout("tcp", s.addr.String(), 5*time.Second)
+			require.NoError(t, err)
+			defer conn.Close()
+			require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
+			_, err = io.WriteString(conn, tc.request)
+			require.NoError(t, err)
+			// The server closes the connection: reading to EOF ends.
+			raw, err := io.ReadAll(conn)
+			require.NoError(t, err)
+			head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+			lines := strings.Split(head, "\r\n")
+			assert.Equal(t, tc.wantStatus, lines[0])
+			connection := ""
+			for _, line := range lines[1:] {
+				if name, value, _ := strings.Cut(line, ": "); strings.EqualFold(name, "Connection") {
+					connection = value
+				}
+			}
+			assert.Equal(t, tc.wantConnection, connection)
+		})
+	}
+}
+
 // TestShutdown pins Ctrl-C / SIGTERM: new connections are refused, the
 // request in flight finishes, "\nKeyboard interrupt received, exiting." is
 // printed on stdout (as Python prints it) and the exit status is 0. A
