@@ -13,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/simplehttp/simplehttp"
@@ -29,6 +30,9 @@ type timeouts struct {
 	idle time.Duration
 	// shutdownGrace bounds the wait for requests in flight after Ctrl-C.
 	shutdownGrace time.Duration
+	// drain bounds the wait for handlers to return once their
+	// connections were closed at the end of the grace period.
+	drain time.Duration
 }
 
 // defaultTimeouts are the command's timeouts. Python has none. There is
@@ -39,6 +43,7 @@ var defaultTimeouts = timeouts{
 	readHeader:    10 * time.Second,
 	idle:          60 * time.Second,
 	shutdownGrace: 10 * time.Second,
+	drain:         2 * time.Second,
 }
 
 // command is one run of simplehttp. Tests set the hooks.
@@ -52,6 +57,8 @@ type command struct {
 	listening func(net.Addr)
 	// wrap, if set, wraps the handler (tests put probes in front).
 	wrap func(http.Handler) http.Handler
+
+	inflight atomic.Int64 // requests being served
 }
 
 // run parses args, serves, and returns the exit status: 0 after Ctrl-C or
@@ -73,14 +80,14 @@ func (c *command) run(args []string) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           c.track(handler),
 		ReadHeaderTimeout: c.timeouts.readHeader,
 		IdleTimeout:       c.timeouts.idle,
 		ErrorLog:          log.New(c.stderr, "simplehttp: ", 0),
 	}
 	if cfg.protocol == http10 {
 		// Python's HTTP/1.0 answers one request per connection.
-		srv.Handler = closeEach(handler)
+		srv.Handler = closeEach(srv.Handler)
 	}
 	scheme := "HTTP"
 	if cfg.tlsCert != "" {
@@ -206,7 +213,22 @@ func (c *command) shutdown(srv *http.Server) {
 	if err := srv.Shutdown(ctx); err != nil {
 		fmt.Fprintln(c.stderr, "simplehttp: closing the connections that are still busy")
 		srv.Close()
+		// Closing cancels the requests' contexts; give their handlers a
+		// moment to clean up (the CGI middleware kills each script's
+		// process group), so that no script outlives the server.
+		for deadline := time.Now().Add(c.timeouts.drain); c.inflight.Load() > 0 && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
 	}
+}
+
+// track counts the requests in flight, for shutdown.
+func (c *command) track(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.inflight.Add(1)
+		defer c.inflight.Add(-1)
+		next.ServeHTTP(w, r)
+	})
 }
 
 // listenAddress returns what to pass to net.Listen for -b bind and the

@@ -210,6 +210,7 @@ func TestShutdown(t *testing.T) {
 			}()
 			s := startServer(t, []string{"-b", "127.0.0.1", "-d", dir, "0"}, func(c *command) {
 				c.timeouts.shutdownGrace = tc.grace
+				c.timeouts.drain = 50 * time.Millisecond // the probe ignores its context
 				c.wrap = func(next http.Handler) http.Handler {
 					return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 						if r.URL.Path == "/slow" {
@@ -482,4 +483,52 @@ func TestDefaultDirectory(t *testing.T) {
 	body, err := io.ReadAll(bufio.NewReader(resp.Body))
 	require.NoError(t, err)
 	assert.Equal(t, "here", string(body))
+}
+
+// TestShutdownKillsScripts pins that no CGI script outlives the command:
+// when the grace period ends with a script still running, the server
+// closes its connection and waits (briefly) for the cgi middleware to kill
+// the script's process group before exiting. The scripts run in their own
+// process group, so a Ctrl-C in the terminal does not reach them.
+func TestShutdownKillsScripts(t *testing.T) {
+	pids := t.TempDir()
+	require.NoError(t, os.Chmod(pids, 0o777)) // the script may run as nobody
+	dir := fixture(t, map[string]string{
+		"cgi-bin/hang.sh": "#!/bin/sh\necho $$ > " + filepath.Join(pids, "pid") + "\nexec sleep 300\n",
+	})
+	require.NoError(t, filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Chmod(p, 0o755)
+	}))
+	for d := dir; d != "/"; d = filepath.Dir(d) {
+		info, err := os.Stat(d)
+		require.NoError(t, err)
+		require.NoError(t, os.Chmod(d, info.Mode().Perm()|0o011))
+	}
+	s := startServer(t, []string{"--cgi", "-b", "127.0.0.1", "-d", dir, "0"}, func(c *command) {
+		c.timeouts.shutdownGrace = 50 * time.Millisecond
+	})
+	go func() {
+		if resp, err := http.Get(s.url() + "/cgi-bin/hang.sh"); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	var pid int
+	require.Eventually(t, func() bool {
+		b, err := os.ReadFile(filepath.Join(pids, "pid"))
+		if err != nil {
+			return false
+		}
+		pid, err = strconv.Atoi(strings.TrimSpace(string(b)))
+		return err == nil
+	}, 10*time.Second, 10*time.Millisecond, "the script did not start")
+
+	assert.Equal(t, 0, s.stop(t))
+	// The script was this process's child and has been reaped by now: its
+	// pid is gone (or, at worst, reused by an unrelated process).
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	assert.True(t, err != nil || !strings.Contains(string(status), "sleep"),
+		"the script (pid %d) outlived the server: %q", pid, status)
 }
