@@ -148,6 +148,8 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	}
 	if !h.ranges {
 		w = httpsnoop.Wrap(w, httpsnoop.Hooks{WriteHeader: dropAcceptRanges(w)})
+	} else if _, ok := r.Header["Range"]; ok {
+		w = httpsnoop.Wrap(w, httpsnoop.Hooks{WriteHeader: keepValidators(w)})
 	}
 	// modtime is still passed for If-Range with a date; the date
 	// preconditions never reach ServeContent (see servedRequest).
@@ -182,6 +184,31 @@ func (h *handler) servedRequest(r *http.Request) *http.Request {
 		delete(r2.Header, "Range")
 	}
 	return r2
+}
+
+// keepValidators puts Last-Modified and ETag back on a 416, which
+// http.ServeContent strips from its errors. RFC 9110 §14.2 evaluates the
+// preconditions before Range, and the conditional middleware in front can
+// only do so with the validators: a request whose range cannot be satisfied
+// but whose If-Modified-Since matches is a 304, as ServeContent itself
+// would answer. The errorpage middleware drops both from the page it sends
+// if the 416 stands.
+func keepValidators(w http.ResponseWriter) func(httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
+	header := w.Header()
+	lastModified, etag := header.Get("Last-Modified"), header.Get("Etag")
+	return func(next httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
+		return func(code int) {
+			if code == http.StatusRequestedRangeNotSatisfiable {
+				if lastModified != "" {
+					header.Set("Last-Modified", lastModified)
+				}
+				if etag != "" {
+					header.Set("Etag", etag)
+				}
+			}
+			next(code)
+		}
+	}
 }
 
 // dropAcceptRanges removes the Accept-Ranges header ServeContent always
