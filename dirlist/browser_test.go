@@ -45,18 +45,27 @@ func startChromium(t *testing.T, ctx context.Context) *cdp {
 	})
 
 	wsURL := make(chan string, 1)
+	exited := make(chan struct{}) // closed when chromium closes its stderr
+	var lines []string            // its stderr until then; read after exited
 	go func() {
+		defer close(exited)
 		sc := bufio.NewScanner(stderr)
 		re := regexp.MustCompile(`DevTools listening on (ws://\S+)`)
 		for sc.Scan() {
+			lines = append(lines, sc.Text())
 			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				wsURL <- m[1]
+				select {
+				case wsURL <- m[1]:
+				default:
+				}
 			}
 		}
 	}()
 	var browserURL string
 	select {
 	case browserURL = <-wsURL:
+	case <-exited:
+		t.Fatalf("chromium exited before starting its DevTools server:\n%s", strings.Join(lines, "\n"))
 	case <-ctx.Done():
 		t.Fatal("chromium did not start its DevTools server")
 	}
@@ -93,14 +102,16 @@ func startChromium(t *testing.T, ctx context.Context) *cdp {
 	return newCDP(ws)
 }
 
-// artifactDir is where screenshots are kept: $SIMPLEHTTP_ARTIFACTS, or a
-// temporary directory.
+// artifactDir is where screenshots are kept after the test:
+// $SIMPLEHTTP_ARTIFACTS, or simplehttp-artifacts in the system's temporary
+// directory (outside the repository; a t.TempDir would be removed).
 func artifactDir(t *testing.T) string {
-	if dir := os.Getenv("SIMPLEHTTP_ARTIFACTS"); dir != "" {
-		require.NoError(t, os.MkdirAll(dir, 0o755))
-		return dir
+	dir := os.Getenv("SIMPLEHTTP_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "simplehttp-artifacts")
 	}
-	return t.TempDir()
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	return dir
 }
 
 func screenshot(t *testing.T, ctx context.Context, c *cdp, name string) {
