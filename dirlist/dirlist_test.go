@@ -327,6 +327,13 @@ func TestUnderPrefix(t *testing.T) {
 			assert.Equal(t, page(prefix+"/sub dir/", `<li><a href="a%20b.txt">a b.txt</a></li>`), string(body))
 		})
 	}
+	// An absolute-form target (RFC 9112 §3.2.2) keeps its prefix in the
+	// title too: the title is its path, as sent.
+	t.Run("absolute-form", func(t *testing.T) {
+		rec := serve(t, mux, http.MethodGet, "http://example.com/files/sub%20dir/?x")
+		require.Equal(t, http.StatusOK, rec.Code)
+		assert.Equal(t, page("/files/sub dir/", `<li><a href="a%20b.txt">a b.txt</a></li>`), rec.Body.String())
+	})
 }
 
 // TestInvalidUTF8Names: a name that is not UTF-8 keeps its raw bytes in
