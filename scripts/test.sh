@@ -19,6 +19,10 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# The browser test keeps its screenshots here (see dirlist/browser_test.go).
+export SIMPLEHTTP_ARTIFACTS=${SIMPLEHTTP_ARTIFACTS:-$PWD/artifacts}
+mkdir -p "$SIMPLEHTTP_ARTIFACTS"
+
 go vet ./...
 go test -race -timeout 20m ./...
 
