@@ -253,26 +253,30 @@ func TestLogMatchesPython(t *testing.T) {
 	}
 
 	// Each request logs one line, each error one more.
-	logLines := func(log string) []string {
-		var lines []string
-		for line := range strings.Lines(log) {
-			if strings.Contains(line, " - - [") {
-				lines = append(lines, maskDate(line))
-			}
-		}
-		return lines
-	}
-	var want, got []string
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		want, got = logLines(py.Stderr()), logLines(ours.stderr.String())
-		if len(want) >= len(requests) && len(got) == len(want) || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	want, got := accessLogs(py, ours, len(requests))
 	assert.Len(t, want, len(requests)+7, "Python's log: one line a request, one more an error")
 	assert.Equal(t, want, got)
+}
+
+// accessLogs returns Python's and our access-log lines, dates masked, once
+// Python has logged at least min lines and we as many as Python (or after
+// 10 s): both servers log after they answer.
+func accessLogs(py *oracle.Server, ours *server, min int) (want, got []string) {
+	lines := func(log string) []string {
+		var out []string
+		for line := range strings.Lines(log) {
+			if strings.Contains(line, " - - [") {
+				out = append(out, maskDate(line))
+			}
+		}
+		return out
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		want, got = lines(py.Stderr()), lines(ours.stderr.String())
+		if len(want) >= min && len(got) == len(want) || time.Now().After(deadline) {
+			return want, got
+		}
+	}
 }
 
 var logDate = regexp.MustCompile(`\[\d\d/[A-Z][a-z]{2}/\d{4} \d\d:\d\d:\d\d\]`)
@@ -330,24 +334,7 @@ func TestCGIMatchesPython(t *testing.T) {
 		})
 	}
 
-	logLines := func(log string) []string {
-		var lines []string
-		for line := range strings.Lines(log) {
-			if strings.Contains(line, " - - [") {
-				lines = append(lines, maskDate(line))
-			}
-		}
-		return lines
-	}
-	var want, got []string
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		want, got = logLines(py.Stderr()), logLines(ours.stderr.String())
-		if len(want) >= len(requests) && len(got) == len(want) || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	want, got := accessLogs(py, ours, len(requests))
 	assert.Contains(t, want, `127.0.0.1 - - [DATE] CGI script exit code 3`+"\n")
 	assert.Equal(t, want, got)
 }
