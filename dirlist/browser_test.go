@@ -232,6 +232,33 @@ func TestBrowser(t *testing.T) {
 	screenshot(t, ctx, c, "dirlist-rich-phone.png")
 	require.NoError(t, c.call(ctx, "Emulation.clearDeviceMetricsOverride", nil, nil))
 
+	// A page filtered by the server (?q=, as a shared link or a sort link
+	// carries it) holds only the matching rows: a filter that is not
+	// narrower must go back to the server when submitted, not filter
+	// those rows in the page.
+	require.NoError(t, c.call(ctx, "Page.navigate", map[string]any{"url": srv.URL + "/?q=%231"}, nil))
+	_, err = c.waitEvent(ctx, "Page.loadEventFired", watch)
+	require.NoError(t, err)
+	shown := `Array.from(document.querySelectorAll("#listing tbody tr.e")).filter(r => !r.hidden).map(r => r.cells[0].firstChild.textContent)`
+	var before []string
+	require.NoError(t, c.eval(ctx, shown, &before))
+	assert.Equal(t, []string{"a b #1 % ü.txt"}, before)
+	require.NoError(t, c.eval(ctx, `(() => {
+		document.getElementById("filter").value = "A B";
+		document.getElementById("filter-form").requestSubmit();
+	})()`, nil))
+	submitCtx, cancelSubmit := context.WithTimeout(ctx, 5*time.Second)
+	_, err = c.waitEvent(submitCtx, "Page.loadEventFired", watch)
+	cancelSubmit()
+	require.NoError(t, err, "submitting a broader filter loads the page again")
+	var after struct {
+		Search string
+		Shown  []string
+	}
+	require.NoError(t, c.eval(ctx, `({search: location.search, shown: `+shown+`})`, &after))
+	assert.Equal(t, "?q=A+B", after.Search)
+	assert.Equal(t, []string{"a b #1 % ü.txt", "a b.txt"}, after.Shown)
+
 	// Click the link with the mouse, as a person would.
 	var at struct{ X, Y float64 }
 	require.NoError(t, c.eval(ctx, `(() => {

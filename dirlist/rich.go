@@ -37,7 +37,9 @@ footer{color:var(--muted);font-size:.85rem;margin-top:.75rem}
 
 // richJS filters the rows as the filter box is typed into. It reads names
 // with textContent and writes only the hidden property and a number, so no
-// name is ever parsed as HTML.
+// name is ever parsed as HTML. The rows of a page the server filtered (q,
+// the box's default value) are only those that match it, so a filter that
+// does not narrow it is submitted to the server instead.
 const richJS = `
 (function () {
   var box = document.getElementById("filter");
@@ -47,6 +49,7 @@ const richJS = `
   var rows = Array.prototype.slice.call(document.querySelectorAll("#listing tbody tr.e"));
   var names = rows.map(function (r) { return r.cells[0].firstChild.textContent.toLowerCase(); });
   var total = count.textContent;
+  var served = box.defaultValue.toLowerCase();
   function run() {
     var q = box.value.toLowerCase(), shown = 0;
     for (var i = 0; i < rows.length; i++) {
@@ -57,7 +60,11 @@ const richJS = `
     count.textContent = q ? shown + " of " + total : total;
   }
   box.addEventListener("input", run);
-  form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+  form.addEventListener("submit", function (e) {
+    if (box.value.toLowerCase().indexOf(served) === -1) return;
+    e.preventDefault();
+    run();
+  });
 })();
 `
 
