@@ -249,6 +249,56 @@ func TestUnsearchableDirectory(t *testing.T) {
 	), serve(t, h, http.MethodGet, "/open/").Body.String())
 }
 
+// rootDirFS stands for the FS of an os.Root on such a directory: the
+// files it opens read a directory's entries with an lstat of each, which
+// fails there, but their names alone can be read (Readdirnames).
+type rootDirFS struct{ fstest.MapFS }
+
+func (r rootDirFS) Open(name string) (fs.File, error) {
+	f, err := r.MapFS.Open(name)
+	if err != nil || name != "locked" {
+		return f, err
+	}
+	return rootDir{f.(fs.ReadDirFile)}, nil
+}
+
+type rootDir struct{ fs.ReadDirFile }
+
+func (rootDir) ReadDir(int) ([]fs.DirEntry, error) {
+	return nil, &fs.PathError{Op: "fstatat", Path: "locked/f", Err: fs.ErrPermission}
+}
+
+func (d rootDir) Readdirnames(n int) ([]string, error) {
+	des, err := d.ReadDirFile.ReadDir(n)
+	names := make([]string, len(des))
+	for i, de := range des {
+		names[i] = de.Name()
+	}
+	return names, err
+}
+
+// TestUnsearchableRoot: through an os.Root (the CLI's default), reading a
+// directory that cannot be searched fails, yet Python lists its names
+// there (plain, see TestUnsearchableDirectory) and so do we; the rich page
+// shows them without size or date.
+func TestUnsearchableRoot(t *testing.T) {
+	fsys := rootDirFS{fstest.MapFS{
+		"locked/f":    {Data: []byte("f"), ModTime: fixtureMTime},
+		"locked/sub":  {Mode: fs.ModeDir | 0o755},
+		"locked/link": {Mode: fs.ModeSymlink, Data: []byte("f")},
+	}}
+	rec := serve(t, New(fsys)(terminal), http.MethodGet, "/locked/")
+	require.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, page("/locked/",
+		`<li><a href="f">f</a></li>`,
+		`<li><a href="link">link</a></li>`,
+		`<li><a href="sub">sub</a></li>`,
+	), rec.Body.String())
+	rich := serve(t, New(fsys, WithRichListing())(terminal), http.MethodGet, "/locked/")
+	require.Equal(t, http.StatusOK, rich.Code)
+	assert.Contains(t, rich.Body.String(), `<a href="f">f</a></td><td class="s" title="0 bytes">0 B</td><td class="t"></td>`)
+}
+
 // TestTitle pins the title: the request target as sent (so right under a
 // prefix), a leading "//" reduced (Python's open-redirect fix), without
 // ?query and #fragment (Python 3.14; 3.12 keeps them), decoded once with "+"

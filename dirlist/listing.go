@@ -179,10 +179,53 @@ func readDir(fsys fs.FS, dir string) ([]fs.DirEntry, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if d, ok := f.(fs.ReadDirFile); ok {
-		return d.ReadDir(-1)
+	d, ok := f.(fs.ReadDirFile)
+	if !ok {
+		return fs.ReadDir(fsys, dir)
 	}
-	return fs.ReadDir(fsys, dir)
+	des, err := d.ReadDir(-1)
+	if errors.Is(err, fs.ErrPermission) {
+		// A directory opened in an os.Root looks at each entry (lstat) as
+		// it reads them, which fails in a directory that may be read but
+		// not searched. Python lists the names there, and they can still
+		// be read alone.
+		return readNames(fsys, dir)
+	}
+	return des, err
+}
+
+// readNames reads only the names in dir, as entries of unknown type. It
+// needs a file with Readdirnames, like *os.File.
+func readNames(fsys fs.FS, dir string) ([]fs.DirEntry, error) {
+	f, err := fsys.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	d, ok := f.(interface{ Readdirnames(n int) ([]string, error) })
+	if !ok {
+		return nil, fs.ErrPermission
+	}
+	names, err := d.Readdirnames(-1)
+	if err != nil {
+		return nil, err
+	}
+	des := make([]fs.DirEntry, len(names))
+	for i, name := range names {
+		des[i] = unsearched(name)
+	}
+	return des, nil
+}
+
+// unsearched is an entry of a directory that cannot be searched: nothing is
+// known of it but its name.
+type unsearched string
+
+func (e unsearched) Name() string    { return string(e) }
+func (unsearched) IsDir() bool       { return false }
+func (unsearched) Type() fs.FileMode { return 0 }
+func (e unsearched) Info() (fs.FileInfo, error) {
+	return nil, &fs.PathError{Op: "lstat", Path: string(e), Err: fs.ErrPermission}
 }
 
 // byName is Python's order: the lower-cased name, then (where Python keeps
