@@ -249,6 +249,33 @@ func TestUnsearchableDirectory(t *testing.T) {
 	), serve(t, h, http.MethodGet, "/open/").Body.String())
 }
 
+// noLstatFS has no Lstat (fs.Lstat falls back to Stat, which follows
+// links), and its link "d/link" leads where it may not look.
+type noLstatFS struct{ m fstest.MapFS }
+
+func (n noLstatFS) Open(name string) (fs.File, error) { return n.m.Open(name) }
+
+func (n noLstatFS) Stat(name string) (fs.FileInfo, error) {
+	if name == "d/link" {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrPermission}
+	}
+	return n.m.Stat(name)
+}
+
+// TestUnfollowableLink: a link whose target may not be looked at is listed
+// as a link that is not a directory, as Python does (islink true, isdir
+// false), and says nothing of the rest of its directory.
+func TestUnfollowableLink(t *testing.T) {
+	fsys := noLstatFS{fstest.MapFS{
+		"d/link": {Mode: fs.ModeSymlink, Data: []byte("/secret")},
+		"d/sub":  {Mode: fs.ModeDir | 0o755},
+	}}
+	assert.Equal(t, page("/d/",
+		`<li><a href="link">link@</a></li>`,
+		`<li><a href="sub/">sub/</a></li>`,
+	), serve(t, New(fsys)(terminal), http.MethodGet, "/d/").Body.String())
+}
+
 // rootDirFS stands for the FS of an os.Root on such a directory: the
 // files it opens read a directory's entries with an lstat of each, which
 // fails there, but their names alone can be read (Readdirnames).

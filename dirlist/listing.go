@@ -159,16 +159,31 @@ func readEntries(fsys fs.FS, dir string, hide func(string) bool, info bool, loc 
 // os.path.islink (lstat), and in a directory it may read but not search
 // (mode r-- for the server's user) both fail for every entry, so no name
 // gets "/" or "@" although the directory itself tells the type of each.
-// Permission is the directory's, so one entry answers for all; one that
-// merely vanished since the directory was read does not count.
+// Permission is the directory's, so one entry answers for all: one that is
+// not a link, where it can (fs.Lstat is fs.Stat on a file system without
+// fs.ReadLinkFS, and following a link may fail for reasons of its own).
+// An entry that merely vanished since the directory was read does not
+// count.
 func searchable(fsys fs.FS, dir string, des []fs.DirEntry) bool {
-	for _, de := range des {
-		if de.IsDir() || de.Type()&fs.ModeSymlink != 0 {
-			_, err := fs.Lstat(fsys, path.Join(dir, de.Name()))
-			return !errors.Is(err, fs.ErrPermission)
+	marked, probe := false, -1
+	for i, de := range des {
+		link := de.Type()&fs.ModeSymlink != 0
+		marked = marked || link || de.IsDir()
+		if !link && probe < 0 {
+			probe = i
+		}
+		if marked && probe >= 0 {
+			break
 		}
 	}
-	return true // only plain entries: the answer changes nothing
+	if !marked {
+		return true // only plain entries: the answer changes nothing
+	}
+	if probe < 0 {
+		probe = 0 // only links
+	}
+	_, err := fs.Lstat(fsys, path.Join(dir, des[probe].Name()))
+	return !errors.Is(err, fs.ErrPermission)
 }
 
 // readDir reads the directory's entries in the order of the disk: unlike
