@@ -29,7 +29,9 @@
 // lower-cased name, with "/" after directories and links to them and "@"
 // after symbolic links; hrefs are percent-encoded like urllib.parse.quote,
 // names HTML-escaped like html.escape(name, quote=False). A directory that
-// cannot be read is a 404 "No permission to list directory". Deliberate
+// cannot be read is a 404 "No permission to list directory"; one that can
+// be read but not searched lists its names with neither "/" nor "@", as
+// Python's stat and lstat fail there. Deliberate
 // differences: the title leaves out ?query and #fragment (as Python 3.14
 // does); names equal once lower-cased are ordered by their bytes (Python
 // keeps the order of the disk); a name that is not valid UTF-8 links to its
