@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/simplehttp/simplehttp/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -115,8 +116,8 @@ func TestPanicSlog(t *testing.T) {
 // drops the connection), and the next request on the same Logger, which
 // may get a pooled state, must be logged on its own.
 func TestAbortOverServer(t *testing.T) {
-	var log lockedBuffer
-	var serverLog lockedBuffer
+	var log testutil.SyncBuffer
+	var serverLog testutil.SyncBuffer
 	l := NewLogger(&log, WithClock(fixedClock), WithLocation(testZone))
 	srv := httptest.NewUnstartedServer(l.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/abort" {
@@ -251,7 +252,7 @@ func TestErrorBodyThroughReadFrom(t *testing.T) {
 	body := "Custom not found\r\n" + strings.Repeat("0123456789abcdef", 20000)
 	name := filepath.Join(t.TempDir(), "404.txt")
 	require.NoError(t, os.WriteFile(name, []byte(body), 0o644))
-	var log lockedBuffer
+	var log testutil.SyncBuffer
 	l := NewLogger(&log, WithClock(fixedClock), WithLocation(testZone))
 	srv := httptest.NewServer(l.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f, err := os.Open(name)

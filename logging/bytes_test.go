@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -27,7 +28,7 @@ func TestCommonByteCounts(t *testing.T) {
 	require.NoError(t, os.WriteFile(large, []byte(strings.Repeat("0123456789abcdef", 1<<16)), 0o644))
 	modified := time.Date(2020, time.January, 1, 0, 0, 0, 0, time.UTC)
 
-	var log lockedBuffer
+	var log testutil.SyncBuffer
 	h := New(&log, WithFormat(Common))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f, err := os.Open(filepath.Join(dir, r.URL.Path))
 		if err != nil {

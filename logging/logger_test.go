@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -335,9 +336,9 @@ func TestConcurrentLines(t *testing.T) {
 			counts["code"]++
 			// The request line of the error follows its code line at once.
 			require.Less(t, i+1, len(lines))
-			assert.Regexp(t, `^`+regexpQuote(prefix)+`"GET /gx*/missing HTTP/1\.1" 404 -$`, lines[i+1])
+			assert.Regexp(t, `^`+regexp.QuoteMeta(prefix)+`"GET /gx*/missing HTTP/1\.1" 404 -$`, lines[i+1])
 		case strings.HasPrefix(line, prefix+`"GET /g`):
-			assert.Regexp(t, `^`+regexpQuote(prefix)+`"GET /gx*/(ok HTTP/1\.1" 200|missing HTTP/1\.1" 404) -$`, line)
+			assert.Regexp(t, `^`+regexp.QuoteMeta(prefix)+`"GET /gx*/(ok HTTP/1\.1" 200|missing HTTP/1\.1" 404) -$`, line)
 			counts["request"]++
 		default:
 			t.Errorf("mangled line %q", line)
