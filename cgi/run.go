@@ -55,6 +55,12 @@ func (h *handler) serveScript(w http.ResponseWriter, r *http.Request, s script) 
 		// handler closes it itself. Close reads what is left (up to 256 KiB,
 		// or gives up and closes the connection after the response).
 		defer r.Body.Close()
+		// A client that sent "Expect: 100-continue" holds its body back
+		// until it hears 100 Continue, which net/http sends at the first
+		// read of the body and never once the response has begun: ask for
+		// it now (as Python does on reading the headers), before the
+		// script can write its header ahead of the body copy's first read.
+		_, _ = r.Body.Read(nil)
 		pr, pw, err := os.Pipe()
 		if err != nil {
 			h.internalError(w, r, err)
