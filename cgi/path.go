@@ -1,6 +1,10 @@
 package cgi
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/simplehttp/simplehttp/internal/urlpath"
+)
 
 // collapse returns the canonical form of a request path as sent (still
 // percent-encoded, without the query), the form on which both the CGI
@@ -14,7 +18,7 @@ import "strings"
 // IndexError there and drops the connection) or the decoded path holds a
 // NUL byte.
 func collapse(raw string) (canonical string, ok bool) {
-	p := unquote(raw)
+	p := urlpath.Unquote(raw)
 	if strings.IndexByte(p, 0) >= 0 {
 		return "", false
 	}
@@ -52,39 +56,4 @@ func collapse(raw string) (canonical string, ok bool) {
 		b.WriteByte('/')
 	}
 	return b.String(), true
-}
-
-// unquote percent-decodes s the way Python's urllib.parse.unquote does: a
-// "%" not followed by two hex digits stays as it is, and "+" is not a
-// space.
-func unquote(s string) string {
-	i := strings.IndexByte(s, '%')
-	if i < 0 {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	b = append(b, s[:i]...)
-	for ; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-			continue
-		}
-		b = append(b, s[i])
-	}
-	return string(b)
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c >= 'a':
-		return c - 'a' + 10
-	case c >= 'A':
-		return c - 'A' + 10
-	}
-	return c - '0'
 }

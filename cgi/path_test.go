@@ -167,7 +167,7 @@ func FuzzCollapse(f *testing.F) {
 	c := &config{dirs: defaultDirs}
 	f.Fuzz(func(t *testing.T, raw string) {
 		got, ok := collapse(raw)
-		decoded := unquote(raw)
+		decoded := urlpath.Unquote(raw)
 		if !ok {
 			if !strings.ContainsRune(decoded, 0) && !strings.Contains(decoded, "..") {
 				t.Fatalf("collapse(%q) refused a path without .. or NUL", raw)

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/simplehttp/simplehttp/internal/oracle"
+	"github.com/simplehttp/simplehttp/internal/urlpath"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -56,24 +57,6 @@ func TestEscape(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			assert.Equal(t, tt.want, string(appendEscaped(nil, tt.in)))
-		})
-	}
-}
-
-func TestUnquote(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"/a%20b/", "/a b/"},
-		{"/a+b/", "/a+b/"},
-		{"%2541", "%41"},
-		{"%zz%4", "%zz%4"}, // left as is, like urllib.parse.unquote
-		{"%e2%82%AC", "€"},
-		{"%", "%"},
-		{"%4", "%4"},
-		{"abc%41", "abcA"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			assert.Equal(t, tt.want, unquote(tt.in))
 		})
 	}
 }
@@ -153,7 +136,7 @@ func TestAgainstPythonQuoting(t *testing.T) {
 			assert.Equal(t, unhexs(rest["escape"][i]), string(appendEscaped(nil, n)), "escape(%q)", n)
 		}
 		assert.Equal(t, unhexs(rest["replace"][i]), toValidUTF8(n), "replace(%q)", n)
-		assert.Equal(t, unhexs(rest["unquote"][i]), unquote(n), "unquote(%q)", n)
+		assert.Equal(t, unhexs(rest["unquote"][i]), urlpath.Unquote(n), "unquote(%q)", n)
 	}
 	entries := make([]Entry, len(names))
 	for i, n := range names {

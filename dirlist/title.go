@@ -26,5 +26,5 @@ func displayPath(r *http.Request) string {
 	if strings.HasPrefix(p, "//") {
 		p = "/" + strings.TrimLeft(p, "/")
 	}
-	return toValidUTF8(unquote(p))
+	return toValidUTF8(urlpath.Unquote(p))
 }

@@ -166,3 +166,40 @@ func isClean(s string) bool {
 	}
 	return true
 }
+
+// Unquote percent-decodes s once, byte by byte, the way Python's
+// urllib.parse.unquote_to_bytes does: a "%" not followed by two hex digits
+// stays as it is, and "+" stays "+". Unlike [url.PathUnescape] it never
+// fails, and the result need not be UTF-8.
+func Unquote(s string) string {
+	i := strings.IndexByte(s, '%')
+	if i < 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	b = append(b, s[:i]...)
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
+}

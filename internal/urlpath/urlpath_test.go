@@ -147,3 +147,27 @@ func TestTarget(t *testing.T) {
 		})
 	}
 }
+
+// TestUnquote pins urllib.parse.unquote's leniency: a bad escape stays as
+// it is and "+" is not a space. dirlist's TestQuoteMatchesPython compares
+// it with Python on random names.
+func TestUnquote(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/a%20b/", "/a b/"},
+		{"/a+b/", "/a+b/"},
+		{"%2541", "%41"},
+		{"%zz%4", "%zz%4"},
+		{"%e2%82%AC", "€"},
+		{"%ff%FE", "\xff\xfe"},
+		{"%", "%"},
+		{"%4", "%4"},
+		{"%%41", "%A"},
+		{"abc%41", "abcA"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			assert.Equal(t, tt.want, Unquote(tt.in))
+		})
+	}
+}
