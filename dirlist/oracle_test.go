@@ -1,32 +1,24 @@
 package dirlist
 
 import (
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/simplehttp/simplehttp/internal/oracle"
+	"github.com/simplehttp/simplehttp/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// rawGet sends "GET target" as is (net/http's client would clean some
-// targets) and returns the status line, the headers and the body.
+// rawGet sends "METHOD target" as is (net/http's client would clean some
+// targets) and returns the status line, the headers and the body, which
+// for HEAD must be empty.
 func rawGet(t *testing.T, addr, method, target string) (status string, header http.Header, body string) {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	require.NoError(t, err)
-	defer c.Close()
-	require.NoError(t, c.SetDeadline(time.Now().Add(10*time.Second)))
-	_, err = io.WriteString(c, method+" "+target+" HTTP/1.0\r\nHost: "+addr+"\r\n\r\n")
-	require.NoError(t, err)
-	all, err := io.ReadAll(c)
-	require.NoError(t, err)
+	all := testutil.Exchange(t, addr, method+" "+target+" HTTP/1.0\r\nHost: "+addr+"\r\n\r\n")
 	head, rest, ok := strings.Cut(string(all), "\r\n\r\n")
 	require.True(t, ok, "no end of headers in %q", all)
 	lines := strings.Split(head, "\r\n")

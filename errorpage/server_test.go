@@ -1,10 +1,8 @@
 package errorpage_test
 
 import (
-	"bufio"
 	"bytes"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,7 +11,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/simplehttp/simplehttp/errorpage"
@@ -30,22 +27,12 @@ import (
 // the request's version).
 func rawPython(t *testing.T, addr, request, method string) (*http.Response, []byte) {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
-	require.NoError(t, err)
-	defer conn.Close()
-	require.NoError(t, conn.SetDeadline(time.Now().Add(20*time.Second)))
-	_, err = io.WriteString(conn, request)
-	require.NoError(t, err)
-	raw, err := io.ReadAll(conn) // Python closes the connection after an error
-	require.NoError(t, err)
+	raw := testutil.Exchange(t, addr, request) // Python closes the connection after an error
 	if !bytes.HasPrefix(raw, []byte("HTTP/")) {
 		return nil, raw
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw)), &http.Request{Method: method})
-	require.NoError(t, err)
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp, body
+	resp, body := testutil.ReadResponse(t, raw, method)
+	return resp, []byte(body)
 }
 
 // TestMatchesPython compares pages and headers with what Python 3.12's

@@ -125,5 +125,3 @@ func body(t testing.TB, res *http.Response) string {
 func newRequestReader(method, target string) *bufio.Reader {
 	return bufio.NewReader(strings.NewReader(method + " " + target + " HTTP/1.1\r\nHost: example.test\r\n\r\n"))
 }
-
-func newConnReader(c io.Reader) *bufio.Reader { return bufio.NewReader(c) }

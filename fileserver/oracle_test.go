@@ -15,6 +15,7 @@ import (
 
 	"github.com/simplehttp/simplehttp/fileserver"
 	"github.com/simplehttp/simplehttp/internal/oracle"
+	"github.com/simplehttp/simplehttp/internal/testutil"
 )
 
 // exchange is one raw HTTP/1.0 request and what came back.
@@ -28,18 +29,9 @@ type exchange struct {
 // the response.
 func send(t *testing.T, addr, method, target string) exchange {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
-	require.NoError(t, err)
-	defer conn.Close()
-	require.NoError(t, conn.SetDeadline(time.Now().Add(20*time.Second)))
-	_, err = io.WriteString(conn, method+" "+target+" HTTP/1.0\r\nHost: "+addr+"\r\n\r\n")
-	require.NoError(t, err)
-	res, err := http.ReadResponse(newConnReader(conn), &http.Request{Method: method})
-	require.NoError(t, err, "%s %s", method, target)
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	return exchange{status: res.StatusCode, header: res.Header, body: string(b)}
+	raw := testutil.Exchange(t, addr, method+" "+target+" HTTP/1.0\r\nHost: "+addr+"\r\n\r\n")
+	res, body := testutil.ReadResponse(t, raw, method)
+	return exchange{status: res.StatusCode, header: res.Header, body: body}
 }
 
 // resolved returns the Location of e resolved against the request URL,

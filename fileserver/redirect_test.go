@@ -1,7 +1,6 @@
 package fileserver_test
 
 import (
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,21 +12,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simplehttp/simplehttp/fileserver"
+	"github.com/simplehttp/simplehttp/internal/testutil"
 )
 
 // rawGet sends target exactly as written over a new connection to srv and
 // returns the response, without following redirects.
 func rawGet(t *testing.T, srv *httptest.Server, method, target string) *http.Response {
 	t.Helper()
-	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
-	_, err = conn.Write([]byte(method + " " + target + " HTTP/1.1\r\nHost: " + srv.Listener.Addr().String() + "\r\nConnection: close\r\n\r\n"))
-	require.NoError(t, err)
-	req, _ := http.NewRequest(method, srv.URL, nil)
-	res, err := http.ReadResponse(newConnReader(conn), req)
-	require.NoError(t, err)
-	t.Cleanup(func() { res.Body.Close() })
+	addr := srv.Listener.Addr().String()
+	raw := testutil.Exchange(t, addr, method+" "+target+" HTTP/1.1\r\nHost: "+addr+"\r\nConnection: close\r\n\r\n")
+	res, _ := testutil.ReadResponse(t, raw, method)
 	return res
 }
 

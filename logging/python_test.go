@@ -1,7 +1,6 @@
 package logging
 
 import (
-	"io"
 	"net"
 	"net/http/httptest"
 	"os"
@@ -73,14 +72,7 @@ func TestAgainstPython(t *testing.T) {
 // Connection: close) and reads the answer to the end.
 func rawRequest(t *testing.T, addr, line string) {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	require.NoError(t, err)
-	defer c.Close()
-	require.NoError(t, c.SetDeadline(time.Now().Add(10*time.Second)))
-	_, err = io.WriteString(c, line+"\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-	require.NoError(t, err)
-	_, err = io.ReadAll(c)
-	require.NoError(t, err)
+	testutil.Exchange(t, addr, line+"\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 }
 
 var logDate = regexp.MustCompile(`^(\S+ - - )\[\d\d/[A-Z][a-z][a-z]/\d{4} \d\d:\d\d:\d\d\] `)

@@ -81,3 +81,28 @@ func TestSyncBuffer(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, strings.Repeat("x", 800), b.String())
 }
+
+// TestExchange checks that the target reaches the server as written (the
+// dot segments and the doubled slash net/http's client would not send
+// as they are) and that the response is read to its end.
+func TestExchange(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Target", r.RequestURI)
+		_, _ = io.WriteString(w, strings.Repeat("x", 100000))
+	}))
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+	for _, method := range []string{"GET", "HEAD"} {
+		t.Run(method, func(t *testing.T) {
+			raw := testutil.Exchange(t, addr, method+" //a/../b/./c%2f HTTP/1.0\r\nHost: x\r\n\r\n")
+			res, body := testutil.ReadResponse(t, raw, method)
+			assert.Equal(t, 200, res.StatusCode)
+			assert.Equal(t, "//a/../b/./c%2f", res.Header.Get("X-Target"))
+			if method == "GET" {
+				assert.Equal(t, strings.Repeat("x", 100000), body)
+			} else {
+				assert.Empty(t, body)
+			}
+		})
+	}
+}
