@@ -71,7 +71,6 @@ func httpError(msg string, code int) handler {
 
 type pageCase struct {
 	name       string
-	method     string
 	h          http.Handler
 	wantStatus int
 	wantBody   string
