@@ -200,7 +200,6 @@ func TestMessageFromBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var log bytes.Buffer
-			var body bytes.Buffer
 			h := testLogger(&log).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 				w.WriteHeader(http.StatusNotFound)
@@ -212,8 +211,9 @@ func TestMessageFromBody(t *testing.T) {
 				prefix+`"GET /x HTTP/1.1" 404 -`+"\n", log.String())
 
 			// The client gets the same body as without the logger.
-			tt.handler(&flushRecorder{readFromRecorder{&httptest.ResponseRecorder{Body: &body, HeaderMap: http.Header{}}}}, nil)
-			assert.Equal(t, body.String(), rec.Body.String())
+			plain := httptest.NewRecorder()
+			tt.handler(&flushRecorder{readFromRecorder{plain}}, nil)
+			assert.Equal(t, plain.Body.String(), rec.Body.String())
 		})
 	}
 }
