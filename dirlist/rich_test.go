@@ -312,7 +312,7 @@ func (f flatFS) Open(name string) (fs.File, error) {
 	if name != "big" {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	return flatDir{f.entries}, nil
+	return flatDir(f), nil
 }
 
 type flatDir struct{ entries []fs.DirEntry }
