@@ -3,6 +3,7 @@ package cgi
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"log"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/pyrepr"
+	"github.com/simplehttp/simplehttp/internal/scrub"
 	"github.com/simplehttp/simplehttp/internal/urlpath"
 )
 
@@ -194,7 +196,7 @@ func (c *config) init(dir string) {
 		panic("cgi: empty or invalid server protocol or software")
 	}
 	if c.logf == nil {
-		c.logf = stderrLogf()
+		c.logf = writerLogf(os.Stderr)
 	}
 
 	abs, err := filepath.Abs(dir)
@@ -278,25 +280,15 @@ func parseCredential(u *user.User) *credential {
 	return &credential{uid: uint32(uid), gid: uint32(gid)}
 }
 
-// stderrLogf is the default WithLogf: one line on os.Stderr per call, with
-// control characters escaped so that a script cannot write to the terminal.
-func stderrLogf() func(r *http.Request, format string, args ...any) {
-	l := log.New(os.Stderr, "", log.LstdFlags)
+// writerLogf is the default WithLogf, on os.Stderr: one line on w per
+// call, with the standard log package's date prefix and the message
+// scrubbed the way the logging middleware scrubs its lines, so that a
+// script cannot write to the terminal.
+func writerLogf(w io.Writer) func(r *http.Request, format string, args ...any) {
+	l := log.New(w, "", log.LstdFlags)
 	return func(r *http.Request, format string, args ...any) {
-		l.Printf("%s %s", r.RemoteAddr, escapeControl(fmt.Sprintf(format, args...)))
+		l.Printf("%s %s", r.RemoteAddr, scrub.Append(nil, fmt.Sprintf(format, args...), false))
 	}
-}
-
-func escapeControl(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f {
-			fmt.Fprintf(&b, "\\x%02x", c)
-		} else {
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
 }
 
 type handler struct {

@@ -1,6 +1,7 @@
 package cgi
 
 import (
+	"bytes"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -358,10 +359,19 @@ func TestStripPrefix(t *testing.T) {
 	assert.Equal(t, "next GET /a.txt?", body)
 }
 
-// TestDefaultLogf pins the default log: one line on stderr, with a
-// script's control characters escaped.
+// TestDefaultLogf pins the default log: one line per call, the client's
+// address then the message, with a script's control characters escaped
+// (C0, DEL and C1, raw or as UTF-8) and other text kept.
 func TestDefaultLogf(t *testing.T) {
-	assert.Equal(t, `a\x1b[2Jb\x0a\x7f`, escapeControl("a\x1b[2Jb\n\x7f"))
-	assert.Equal(t, "plain text, é", escapeControl("plain text, é"))
+	var buf bytes.Buffer
+	logf := writerLogf(&buf)
+	r := httptest.NewRequest("GET", "/cgi-bin/x.sh", nil)
+	logf(r, "%s", "a\x1b[2Jb\n\x7f")
+	logf(r, "%s", "plain text, é \u009b1m \x9b1m")
+	lines := strings.Split(buf.String(), "\n")
+	require.Len(t, lines, 3, "%q", buf.String())
+	assert.Regexp(t, `^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d 192\.0\.2\.1:1234 a\\x1b\[2Jb\\x0a\\x7f$`, lines[0])
+	assert.Regexp(t, `^\S+ \S+ 192\.0\.2\.1:1234 plain text, é \\x9b1m \\x9b1m$`, lines[1])
+	assert.Empty(t, lines[2])
 	assert.True(t, Supported())
 }

@@ -11,9 +11,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/simplehttp/simplehttp/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simplehttp/simplehttp/internal/testutil"
 )
 
 // TestPanicLogsWhatWasSent checks a handler that panics, as the cgi

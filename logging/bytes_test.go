@@ -11,9 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simplehttp/simplehttp/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simplehttp/simplehttp/internal/testutil"
 )
 
 // TestCommonByteCounts serves a file with http.ServeContent in a real

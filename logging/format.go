@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/pystatus"
+	"github.com/simplehttp/simplehttp/internal/scrub"
 )
 
 // appendPythonPrefix appends "ADDR - - [DATE] ", the start of every line
 // Python's log_message writes. The address is scrubbed too: middleware such
 // as chi's RealIP may have copied it from a request header.
 func (l *Logger) appendPythonPrefix(b []byte, r *http.Request, t time.Time) []byte {
-	b = appendScrubbed(b, clientAddr(r), false)
+	b = scrub.Append(b, clientAddr(r), false)
 	b = append(b, " - - ["...)
 	b = append(b, l.pyStamp.format(t)...)
 	return append(b, "] "...)
@@ -39,7 +40,7 @@ func (l *Logger) appendErrorLine(b []byte, r *http.Request, t time.Time, code in
 	b = append(b, "code "...)
 	b = strconv.AppendInt(b, int64(code), 10)
 	b = append(b, ", message "...)
-	b = appendScrubbed(b, msg, false)
+	b = scrub.Append(b, msg, false)
 	return append(b, '\n')
 }
 
@@ -47,15 +48,15 @@ func (l *Logger) appendErrorLine(b []byte, r *http.Request, t time.Time, code in
 // as net/http lets us know it: method, request URI and protocol joined by
 // single spaces, scrubbed.
 func appendRequestLine(b []byte, r *http.Request, quote bool) []byte {
-	b = appendScrubbed(b, r.Method, quote)
+	b = scrub.Append(b, r.Method, quote)
 	b = append(b, ' ')
 	if r.RequestURI != "" {
-		b = appendScrubbed(b, r.RequestURI, quote)
+		b = scrub.Append(b, r.RequestURI, quote)
 	} else { // a request built by hand rather than read by a server
-		b = appendScrubbed(b, r.URL.RequestURI(), quote)
+		b = scrub.Append(b, r.URL.RequestURI(), quote)
 	}
 	b = append(b, ' ')
-	return appendScrubbed(b, r.Proto, quote)
+	return scrub.Append(b, r.Proto, quote)
 }
 
 // appendCommon appends a Common or Combined Log Format line:
@@ -64,7 +65,7 @@ func appendRequestLine(b []byte, r *http.Request, quote bool) []byte {
 //
 // The identity and user fields are always "-".
 func (l *Logger) appendCommon(b []byte, r *http.Request, t time.Time, code int, bytes int64) []byte {
-	b = appendScrubbed(b, clientAddr(r), false)
+	b = scrub.Append(b, clientAddr(r), false)
 	b = append(b, " - - ["...)
 	b = append(b, l.clfStamp.format(t)...)
 	b = append(b, `] "`...)
@@ -87,7 +88,7 @@ func (l *Logger) appendCommon(b []byte, r *http.Request, t time.Time, code int, 
 func appendQuotedHeader(b []byte, h http.Header, key string) []byte {
 	b = append(b, ` "`...)
 	if v := h.Get(key); v != "" {
-		b = appendScrubbed(b, v, true)
+		b = scrub.Append(b, v, true)
 	} else {
 		b = append(b, '-')
 	}

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/simplehttp/simplehttp/internal/scrub"
 )
 
 // A Logger writes an access log line for every request that passes through
@@ -144,7 +146,7 @@ func (l *Logger) Logf(r *http.Request, format string, args ...any) {
 	lb := l.lines.Get().(*lineBuffer)
 	lb.msg = fmt.Appendf(lb.msg[:0], format, args...)
 	lb.line = l.appendPythonPrefix(lb.line[:0], r, l.now())
-	lb.line = appendScrubbed(lb.line, lb.msg, false)
+	lb.line = scrub.Append(lb.line, lb.msg, false)
 	lb.line = append(lb.line, '\n')
 	l.write(lb.line)
 	if cap(lb.line) <= maxPooled && cap(lb.msg) <= maxPooled {

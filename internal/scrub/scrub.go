@@ -1,10 +1,15 @@
-package logging
+// Package scrub escapes text for a log line the way Python's http.server
+// does, and more strictly: no control character, escape sequence or
+// invalid UTF-8 from a client, a handler or a CGI script reaches the
+// terminal. The logging middleware scrubs every line with [Append], and the
+// cgi middleware's default logger each script's stderr line.
+package scrub
 
 import "unicode/utf8"
 
 const hexDigits = "0123456789abcdef"
 
-// appendScrubbed appends s to dst so that it is safe to print on a terminal,
+// Append appends s to dst so that it is safe to print on a terminal,
 // the way Python's log_message translates its message with
 // _control_char_table, and safer:
 //
@@ -18,7 +23,7 @@ const hexDigits = "0123456789abcdef"
 //
 // With quote set, a double quote becomes \" as well, for the quoted fields of
 // the Common and Combined Log Formats.
-func appendScrubbed[S string | []byte](dst []byte, s S, quote bool) []byte {
+func Append[S string | []byte](dst []byte, s S, quote bool) []byte {
 	for i := 0; i < len(s); {
 		// Copy the run of printable ASCII that needs no escape at once.
 		j := i
