@@ -135,10 +135,12 @@ func (h *handler) serveScript(w http.ResponseWriter, r *http.Request, s script) 
 			p.cancel(errClientGone)
 		}
 	}
-	if why := p.finish(); why == errTimeout || why == errBadBody || p.forcedBody {
+	if why := p.finish(); (why != nil && why != errBadOutput) || p.forcedBody {
 		// Cut the response off so that the client cannot take it for a
 		// complete one, and drop the connection, which may still hold
-		// part of the request body.
+		// part of the request body. A client that has gone may only have
+		// half-closed its connection (golang.org/issue/18527): it is
+		// still reading.
 		panic(http.ErrAbortHandler)
 	}
 }
@@ -158,8 +160,12 @@ func (p *process) answerFailed(w http.ResponseWriter, why error) {
 		http.Error(w, phrase(http.StatusBadRequest), http.StatusBadRequest)
 	case errBadOutput, nil:
 		badGateway(w)
+	default:
+		// The client has gone, or only half-closed its connection
+		// (golang.org/issue/18527), which net/http cannot tell apart:
+		// drop the connection rather than let net/http send an empty 200.
+		panic(http.ErrAbortHandler)
 	}
-	// Otherwise the client has gone: there is no one to answer.
 }
 
 // A process is a running script and the goroutines around it: one feeds
