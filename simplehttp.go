@@ -28,6 +28,7 @@ type config struct {
 	accessLog      io.Writer
 	richListing    bool
 	cgiTimeout     time.Duration
+	server         string
 }
 
 // WithFollowSymlinks makes the handler follow every symbolic link, even one
@@ -65,6 +66,14 @@ func WithProtocol(version string) Option {
 // log.
 func WithAccessLog(w io.Writer) Option {
 	return func(c *config) { c.accessLog = w }
+}
+
+// WithServerHeader sends name as the Server header of every response, and
+// gives it to CGI scripts as SERVER_SOFTWARE. Python sends
+// "SimpleHTTP/0.6 Python/3.12.1". The default, "", sends no Server header
+// (as net/http) and tells scripts [cgi.DefaultServerSoftware].
+func WithServerHeader(name string) Option {
+	return func(c *config) { c.server = name }
 }
 
 // WithRichListing serves directory listings with sizes, dates, sorting and
@@ -115,6 +124,16 @@ func openDir(dir string, followSymlinks bool) (fs.FS, error) {
 	return os.DirFS(dir), nil
 }
 
+// serverHeader sets the Server header before anything else can answer.
+func serverHeader(name string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Server", name)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
 // stack composes the Python-compatible middleware around the terminal file
 // handler. The list reads outermost first; a request passes through each
 // middleware in turn and reaches fileserver.New last. The full order is
@@ -122,8 +141,13 @@ func openDir(dir string, followSymlinks bool) (fs.FS, error) {
 // conditional, fileserver.Index, dirlist. errorpage sits outside logging so
 // that the log sees the handler's own http.Error message, as Python's does.
 func stack(dir string, fsys fs.FS, cfg config) (http.Handler, error) {
-	middleware := []func(http.Handler) http.Handler{errorpage.New()}
+	var middleware []func(http.Handler) http.Handler
 	var cgiOpts []cgi.Option
+	if cfg.server != "" {
+		middleware = append(middleware, serverHeader(cfg.server))
+		cgiOpts = append(cgiOpts, cgi.WithServerSoftware(cfg.server))
+	}
+	middleware = append(middleware, errorpage.New())
 	if cfg.accessLog != nil {
 		logger := logging.NewLogger(cfg.accessLog)
 		middleware = append(middleware, logger.Handler)

@@ -73,6 +73,7 @@ func TestNewHandler(t *testing.T) {
 		wantBody     string
 		wantContains string // instead of wantBody
 		wantLocation string
+		wantHeader   http.Header // exact values; nil values: absent
 	}{
 		{name: "file", path: "/a.txt", wantStatus: 200, wantBody: "a"},
 		{name: "index", path: "/site/", wantStatus: 200, wantBody: "<p>index</p>"},
@@ -85,6 +86,9 @@ func TestNewHandler(t *testing.T) {
 		{name: "not modified", path: "/a.txt", header: http.Header{"If-Modified-Since": {"Fri, 01 Jan 2100 00:00:00 GMT"}}, wantStatus: 304},
 		{name: "modified", path: "/a.txt", header: http.Header{"If-Modified-Since": {"Sat, 01 Jan 2000 00:00:00 GMT"}}, wantStatus: 200, wantBody: "a"},
 		{name: "zone ignored as Python does", path: "/a.txt", header: http.Header{"If-Modified-Since": {"Fri, 01 Jan 2100 00:00:00 +0100"}}, wantStatus: 200, wantBody: "a"},
+		{name: "no Server header by default", path: "/a.txt", wantStatus: 200, wantBody: "a", wantHeader: http.Header{"Server": nil}},
+		{name: "Server header", opts: []Option{WithServerHeader("SimpleHTTP/0.6 Python/3.12.1")}, path: "/nope", wantStatus: 404,
+			wantBody: errorPage(404, "File not found", "Nothing matches the given URI"), wantHeader: http.Header{"Server": {"SimpleHTTP/0.6 Python/3.12.1"}}},
 		{name: "rich listing", opts: []Option{WithRichListing(true)}, path: "/site/sub/", wantStatus: 200, wantContains: `<input`},
 		{name: "link outside followed", opts: []Option{WithFollowSymlinks(true)}, path: "/out.txt", wantStatus: 200, wantBody: "secret"},
 	}
@@ -109,6 +113,9 @@ func TestNewHandler(t *testing.T) {
 				assert.Equal(t, tc.wantBody, string(body))
 			}
 			assert.Equal(t, tc.wantLocation, rec.Header().Get("Location"))
+			for name, values := range tc.wantHeader {
+				assert.Equal(t, values, rec.Header().Values(name), name)
+			}
 		})
 	}
 }
