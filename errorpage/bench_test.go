@@ -1,32 +1,21 @@
 package errorpage_test
 
 import (
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/simplehttp/simplehttp/errorpage"
+	"github.com/simplehttp/simplehttp/internal/testutil"
 )
-
-// discard is a minimal ResponseWriter, so the benchmarks measure the
-// middleware and not a recorder.
-type discard struct{ h http.Header }
-
-func (d *discard) Header() http.Header         { return d.h }
-func (d *discard) WriteHeader(int)             {}
-func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
-func (d *discard) ReadFrom(r io.Reader) (int64, error) {
-	return io.Copy(io.Discard, r)
-}
 
 func benchmark(b *testing.B, h http.Handler) {
 	req := httptest.NewRequest("GET", "/a.txt", nil)
-	w := &discard{h: http.Header{}}
+	w := &testutil.DiscardWriter{H: http.Header{}}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		clear(w.h)
+		clear(w.H)
 		h.ServeHTTP(w, req)
 	}
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/felixge/httpsnoop"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/simplehttp/simplehttp/internal/testutil"
 )
 
 // TestNoAllocationBeyondHttpsnoop checks that logging a request costs no
@@ -36,7 +38,7 @@ func TestNoAllocationBeyondHttpsnoop(t *testing.T) {
 	}
 	for name, hf := range handlers {
 		r := request("GET", "/a.txt", "127.0.0.1:50000")
-		w := &benchWriter{h: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}}
+		w := &testutil.DiscardWriter{H: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}}
 		floor := testing.AllocsPerRun(200, func() { hf.ServeHTTP(httpsnoop.Wrap(w, hooks), r) })
 		for _, format := range []Format{Python, Common, Combined} {
 			t.Run(name+"/"+format.String(), func(t *testing.T) {

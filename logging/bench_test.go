@@ -9,18 +9,9 @@ import (
 
 	"github.com/felixge/httpsnoop"
 	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/simplehttp/simplehttp/internal/testutil"
 )
-
-// benchWriter is a reusable, allocation-free ResponseWriter with the
-// optional interfaces net/http's own writer has that the logger hooks.
-type benchWriter struct{ h http.Header }
-
-func (w *benchWriter) Header() http.Header                 { return w.h }
-func (w *benchWriter) Write(b []byte) (int, error)         { return len(b), nil }
-func (w *benchWriter) WriteString(s string) (int, error)   { return len(s), nil }
-func (w *benchWriter) WriteHeader(int)                     {}
-func (w *benchWriter) ReadFrom(r io.Reader) (int64, error) { return io.Copy(io.Discard, r) }
-func (w *benchWriter) Flush()                              {}
 
 // BenchmarkLogger serves the same request through a bare handler, through
 // httpsnoop.Wrap alone with the same four hooks (the floor), through each
@@ -66,7 +57,7 @@ func BenchmarkLogger(b *testing.B) {
 	} {
 		b.Run(bb.name, func(b *testing.B) {
 			r := request("GET", "/a.txt", "127.0.0.1:50000")
-			w := &benchWriter{h: http.Header{}}
+			w := &testutil.DiscardWriter{H: http.Header{}}
 			b.ReportAllocs()
 			for b.Loop() {
 				bb.h.ServeHTTP(w, r)
@@ -78,7 +69,7 @@ func BenchmarkLogger(b *testing.B) {
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
 			r := request("GET", "/a.txt", "127.0.0.1:50000")
-			w := &benchWriter{h: http.Header{}}
+			w := &testutil.DiscardWriter{H: http.Header{}}
 			for pb.Next() {
 				h.ServeHTTP(w, r)
 			}

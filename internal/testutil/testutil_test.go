@@ -106,3 +106,15 @@ func TestExchange(t *testing.T) {
 		})
 	}
 }
+
+// TestDiscardWriter checks the interfaces DiscardWriter promises and that
+// ReadFrom reads its source to the end.
+func TestDiscardWriter(t *testing.T) {
+	w := &testutil.DiscardWriter{H: http.Header{}}
+	assert.Equal(t, []string{"Flusher", "ReaderFrom", "StringWriter"}, testutil.Interfaces(w))
+	n, err := w.ReadFrom(strings.NewReader("hello"))
+	assert.NoError(t, err)
+	assert.EqualValues(t, 5, n)
+	w.Header().Set("A", "b")
+	assert.Equal(t, "b", w.H.Get("A"))
+}
