@@ -3,7 +3,6 @@ package conditional
 import (
 	"net/http"
 	"strings"
-	"time"
 )
 
 // outcome is what the preconditions make of a response.
@@ -40,12 +39,10 @@ func (c *config) evaluate(r *http.Request, code int, h http.Header) outcome {
 	}
 	safe := r.Method == http.MethodGet || r.Method == http.MethodHead
 	etag := validETag(h.Get("Etag"))
-	lastModified, hasLastModified := time.Time{}, false
-	if v := h.Get("Last-Modified"); v != "" {
-		if t, err := http.ParseTime(v); err == nil {
-			lastModified, hasLastModified = t.Truncate(time.Second), true
-		}
-	}
+	// An HTTP-date has whole seconds, so Last-Modified needs no truncating
+	// to compare with the request's dates as Python does.
+	lastModified, err := http.ParseTime(h.Get("Last-Modified"))
+	hasLastModified := err == nil
 
 	// Step 1: If-Match (strong comparison), else step 2: If-Unmodified-Since.
 	if im := r.Header["If-Match"]; nonEmpty(im) {
