@@ -1,8 +1,10 @@
 package urlpath
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -170,4 +172,25 @@ func TestUnquote(t *testing.T) {
 			assert.Equal(t, tt.want, Unquote(tt.in))
 		})
 	}
+}
+
+// FuzzUnquote checks Unquote against net/url, which agrees with Python on
+// every path it accepts, and that it undoes percent-encoding of every byte.
+func FuzzUnquote(f *testing.F) {
+	for _, s := range []string{"", "/a%20b/", "%zz%4", "%", "%%41", "a+b", "%ff%00%2F"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Unquote(s)
+		if want, err := url.PathUnescape(s); err == nil && got != want {
+			t.Fatalf("Unquote(%q) = %q, url.PathUnescape gives %q", s, got, want)
+		}
+		var all strings.Builder
+		for i := 0; i < len(s); i++ {
+			fmt.Fprintf(&all, "%%%02X", s[i])
+		}
+		if back := Unquote(all.String()); back != s {
+			t.Fatalf("Unquote(%q) = %q, want %q", all.String(), back, s)
+		}
+	})
 }
