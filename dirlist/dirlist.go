@@ -33,8 +33,8 @@ const noPermission = "No permission to list directory"
 // no Last-Modified, so a conditional middleware in front never answers 304
 // for a listing.
 //
-// New panics if an option is given nil or WithTemplate and
-// WithRichListing are combined.
+// New panics if an option is given nil or [WithTemplate] and
+// [WithRichListing] are combined.
 func New(fsys fs.FS, opts ...Option) func(http.Handler) http.Handler {
 	if fsys == nil {
 		panic("dirlist: nil fs.FS")

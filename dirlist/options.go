@@ -75,7 +75,7 @@ func WithHide(hide func(name string) bool) Option {
 }
 
 // WithHideDotfiles leaves names that start with "." out of listings, like
-// WithHide with a function that says so.
+// [WithHide] with a function that says so.
 //
 // Default: dotfiles are listed, as Python does.
 func WithHideDotfiles() Option {
