@@ -76,7 +76,7 @@ func New(w io.Writer, opts ...Option) func(http.Handler) http.Handler {
 //
 // In the [Python] format the request line is written when next sends the
 // status (WriteHeader, or the first Write or ReadFrom; when next writes
-// nothing, when it returns, as a 200), so lines next logs with Logf after
+// nothing, when it returns, as a 200), so lines next logs with [Logger.Logf] after
 // that follow it, as in Python. For a status of 400 or more, the line
 // "code N, message M" comes first, M being the first line (at most 4 KiB)
 // of the first write of the text/plain body next sends (what http.Error
@@ -103,7 +103,7 @@ func New(w io.Writer, opts ...Option) func(http.Handler) http.Handler {
 // may reach the pooled buffer of another connection).
 //
 // Handler sits inside the errorpage middleware, so that it sees the
-// http.Error text, and outside everything that logs through Logf.
+// http.Error text, and outside everything that logs through [Logger.Logf].
 func (l *Logger) Handler(next http.Handler) http.Handler {
 	if next == nil {
 		panic("logging: nil handler")
