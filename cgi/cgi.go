@@ -64,8 +64,9 @@ func WithDirs(dirs ...string) Option {
 // per line), "CGI script exit code N" for a script that exits non-zero
 // (N is -SIG for a signal, as in Python), and why a script's output was
 // refused with 502. The default writes to os.Stderr with the standard log
-// package's date prefix and control characters escaped. logging.Logger's
-// Logf fits here; f must be safe for concurrent use.
+// package's date prefix and control characters escaped as the logging
+// package escapes them. [github.com/simplehttp/simplehttp/logging.Logger.Logf]
+// fits here; f must be safe for concurrent use.
 func WithLogf(f func(r *http.Request, format string, args ...any)) Option {
 	return func(c *config) { c.logf = f }
 }
