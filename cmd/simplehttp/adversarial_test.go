@@ -200,7 +200,10 @@ func TestAdversarialClients(t *testing.T) {
 			go func() { _, _ = io.WriteString(conn, req) }() // the server may stop reading
 			got := readAll(t, conn)
 			conn.Close()
-			assert.True(t, strings.HasPrefix(got, "HTTP/1.1 431 "), "%s: %q", name, truncate([]byte(got)))
+			// net/http answers 431 and closes while the client is still
+			// sending, so the kernel may reset the connection and drop
+			// the 431 before the client reads it: either is a refusal.
+			assert.True(t, got == "" || strings.HasPrefix(got, "HTTP/1.1 431 "), "%s: %q", name, truncate([]byte(got)))
 		}
 		settled(t)
 	})
