@@ -9,7 +9,9 @@
 //
 //	errorpage → logging → cgi → conditional → fileserver.Index → dirlist → fileserver.New
 //
-// (the stack holds the packages that the module ships; see [NewHandler]).
+// errorpage sits outside logging so that the log sees the handler's own
+// http.Error message, as Python's log does; logging is there only with
+// [WithAccessLog], cgi only with [WithCGI].
 //
 // Usage:
 //

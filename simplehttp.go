@@ -55,8 +55,8 @@ func WithCGITimeout(d time.Duration) Option {
 
 // WithProtocol sets the HTTP version the server speaks, "HTTP/1.0" (the
 // default, as Python's) or "HTTP/1.1"; CGI scripts see it as
-// SERVER_PROTOCOL. The server itself is configured by its owner (the
-// simplehttp command disables keep-alive for HTTP/1.0).
+// SERVER_PROTOCOL. Connections are the server's business: the simplehttp
+// command closes each one after its response under HTTP/1.0.
 func WithProtocol(version string) Option {
 	return func(c *config) { c.protocol = version }
 }
