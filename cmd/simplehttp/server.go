@@ -28,6 +28,10 @@ type timeouts struct {
 	readHeader time.Duration
 	// idle bounds the wait for the next request on a kept-alive connection.
 	idle time.Duration
+	// body bounds the wait for each part of a request body: a client that
+	// announces a body and stalls is cut off, one that keeps sending is
+	// not, however long the upload.
+	body time.Duration
 	// shutdownGrace bounds the wait for requests in flight after Ctrl-C.
 	shutdownGrace time.Duration
 	// drain bounds the wait for handlers to return once their
@@ -42,6 +46,7 @@ type timeouts struct {
 var defaultTimeouts = timeouts{
 	readHeader:    10 * time.Second,
 	idle:          60 * time.Second,
+	body:          60 * time.Second,
 	shutdownGrace: 10 * time.Second,
 	drain:         2 * time.Second,
 }
@@ -80,7 +85,7 @@ func (c *command) run(args []string) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           c.track(handler),
+		Handler:           c.track(c.bodyDeadlines(handler)),
 		ReadHeaderTimeout: c.timeouts.readHeader,
 		IdleTimeout:       c.timeouts.idle,
 		ErrorLog:          log.New(c.stderr, "simplehttp: ", 0),
@@ -220,6 +225,61 @@ func (c *command) shutdown(srv *http.Server) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
+}
+
+// bodyDeadlines gives each read of a request body c.timeouts.body to
+// bring data, so that a client that announces a body and never sends it
+// cannot hold its connection: not while a handler (a CGI script) reads
+// the body, and not after a handler that ignored it, when net/http reads
+// what is left before it can reuse or close the connection. Once the body
+// has been read to its end, net/http lifts the deadline itself as it starts
+// watching the connection for the client going away, so a long response
+// (a CGI script still writing) is not cut off.
+func (c *command) bodyDeadlines(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body := &deadlineBody{
+			ReadCloser: r.Body,
+			rc:         http.NewResponseController(w),
+			timeout:    c.timeouts.body,
+		}
+		body.extend()
+		r.Body = body
+		next.ServeHTTP(w, r)
+		if !body.done.Load() {
+			body.extend()
+		}
+	})
+}
+
+// deadlineBody is a request body whose every Read extends the
+// connection's read deadline until the end of the body.
+type deadlineBody struct {
+	io.ReadCloser
+	rc      *http.ResponseController
+	timeout time.Duration
+	done    atomic.Bool // the body was read to its end
+}
+
+func (b *deadlineBody) extend() {
+	// An error means the connection cannot take a deadline (it is
+	// hijacked, or gone); there is nothing to bound then.
+	_ = b.rc.SetReadDeadline(time.Now().Add(b.timeout))
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	if b.done.Load() {
+		return b.ReadCloser.Read(p)
+	}
+	b.extend()
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.done.Store(true)
+	}
+	return n, err
 }
 
 // track counts the requests in flight, for shutdown.

@@ -532,3 +532,84 @@ func TestShutdownKillsScripts(t *testing.T) {
 	assert.True(t, err != nil || !strings.Contains(string(status), "sleep"),
 		"the script (pid %d) outlived the server: %q", pid, status)
 }
+
+// TestSlowBodies pins the body timeout: a client that announces a request
+// body and stalls is cut off, whether the handler ignores the body (a
+// file, a 501) or a CGI script waits for it, under HTTP/1.0 and HTTP/1.1;
+// while an upload that keeps coming, and a script that goes on writing
+// long after it has read its whole body, are not cut off.
+func TestSlowBodies(t *testing.T) {
+	dir := fixture(t, map[string]string{
+		"a.txt":          "a",
+		"cgi-bin/cat.sh": "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ncat\n",
+		"cgi-bin/late.sh": "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ncat\n" +
+			"sleep 0.3; echo one; sleep 0.3; echo two\n",
+	})
+	makeRunnable(t, dir)
+	const timeout = 150 * time.Millisecond
+	for _, protocol := range []string{"HTTP/1.0", "HTTP/1.1"} {
+		s := startServer(t, []string{"--cgi", "-b", "127.0.0.1", "-p", protocol, "-d", dir, "0"}, func(c *command) {
+			c.timeouts.body = timeout
+		})
+		tests := []struct {
+			name     string
+			request  string
+			drip     int    // body bytes then sent one every 50 ms (under the timeout)
+			wantBody string // "" when the server must hang up without a full answer
+		}{
+			{name: "file, body never sent", request: "GET /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n"},
+			{name: "501, body never sent", request: "POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n"},
+			{name: "script waits for a body never sent", request: "POST /cgi-bin/cat.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n"},
+			{name: "script gets a slow upload", request: "POST /cgi-bin/cat.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\nConnection: close\r\n\r\n", drip: 8, wantBody: "xxxxxxxx"},
+			{name: "script writes long after its body", request: "POST /cgi-bin/late.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi", wantBody: "hione\ntwo\n"},
+		}
+		for _, tc := range tests {
+			t.Run(protocol+" "+tc.name, func(t *testing.T) {
+				conn, err := net.Dial("tcp", s.addr.String())
+				require.NoError(t, err)
+				defer conn.Close()
+				_, err = io.WriteString(conn, tc.request)
+				require.NoError(t, err)
+				go func() {
+					for range tc.drip {
+						time.Sleep(50 * time.Millisecond)
+						if _, err := conn.Write([]byte("x")); err != nil {
+							return
+						}
+					}
+				}()
+				require.NoError(t, conn.SetReadDeadline(time.Now().Add(20*time.Second)))
+				raw, err := io.ReadAll(conn)
+				var netErr net.Error
+				if errors.As(err, &netErr) && netErr.Timeout() {
+					t.Fatalf("the server kept the connection; got %q", raw)
+				}
+				if tc.wantBody == "" {
+					return
+				}
+				resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw)), nil)
+				require.NoError(t, err)
+				body, err := io.ReadAll(resp.Body)
+				require.NoError(t, err)
+				assert.Equal(t, tc.wantBody, string(body))
+			})
+		}
+	}
+}
+
+// makeRunnable makes every file under dir executable and every directory
+// on the way to it searchable: CGI scripts run as nobody under root.
+func makeRunnable(t *testing.T, dir string) {
+	t.Helper()
+	require.NoError(t, filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Chmod(p, 0o755)
+	}))
+	for d := filepath.Dir(dir); d != "/"; d = filepath.Dir(d) {
+		info, err := os.Stat(d)
+		require.NoError(t, err)
+		require.NoError(t, os.Chmod(d, info.Mode().Perm()|0o011))
+	}
+}
