@@ -2,6 +2,7 @@ package cgi
 
 import (
 	"bytes"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -374,4 +375,40 @@ func TestDefaultLogf(t *testing.T) {
 	assert.Regexp(t, `^\S+ \S+ 192\.0\.2\.1:1234 plain text, é \\x9b1m \\x9b1m$`, lines[1])
 	assert.Empty(t, lines[2])
 	assert.True(t, Supported())
+}
+
+// TestEnvHTTPS pins HTTPS=on in a script's environment when the request
+// came over TLS, and no HTTPS over plain HTTP (Python has no TLS, so never
+// sets it).
+func TestEnvHTTPS(t *testing.T) {
+	dir := newDir(t)
+	writeScript(t, dir, "cgi-bin/env.sh", envScript)
+	tests := []struct {
+		name  string
+		start func(*httptest.Server)
+		want  string // absent: must not be set
+	}{
+		{name: "plain HTTP", start: (*httptest.Server).Start, want: absent},
+		{name: "TLS", start: (*httptest.Server).StartTLS, want: "on"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewUnstartedServer(New(dir, WithLogf((&logs{}).logf))(&nextHandler{}))
+			tt.start(srv)
+			defer srv.Close()
+			resp, err := srv.Client().Get(srv.URL + "/cgi-bin/env.sh")
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			require.Equal(t, http.StatusOK, resp.StatusCode, string(b))
+			_, env := parseEnv(string(b))
+			got, ok := env["HTTPS"]
+			if tt.want == absent {
+				assert.False(t, ok, "HTTPS should not be set, is %q", got)
+				return
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
 }
