@@ -78,6 +78,11 @@ func TestEnv(t *testing.T) {
 			want: map[string]string{"PATH_INFO": "/a?b", "QUERY_STRING": "q=1"},
 		},
 		{
+			// Python's unquote turns the byte into U+FFFD; it is kept.
+			name: "PATH_INFO keeps a byte that is not UTF-8", path: "/cgi-bin/env.sh/%ff",
+			want: map[string]string{"PATH_INFO": "/\xff", "SCRIPT_NAME": "/cgi-bin/env.sh"},
+		},
+		{
 			name: "walk into a sub-directory", path: "/cgi-bin/sub/env.sh/p",
 			want: map[string]string{"SCRIPT_NAME": "/cgi-bin/sub/env.sh", "PATH_INFO": "/p"},
 		},
