@@ -559,6 +559,7 @@ func TestSlowBodies(t *testing.T) {
 		}{
 			{name: "file, body never sent", request: "GET /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n"},
 			{name: "501, body never sent", request: "POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n"},
+			{name: "file, waiting for 100 Continue", request: "GET /a.txt HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"},
 			{name: "script waits for a body never sent", request: "POST /cgi-bin/cat.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n"},
 			{name: "script gets a slow upload", request: "POST /cgi-bin/cat.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\nConnection: close\r\n\r\n", drip: 8, wantBody: "xxxxxxxx"},
 			{name: "script writes long after its body", request: "POST /cgi-bin/late.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi", wantBody: "hione\ntwo\n"},
