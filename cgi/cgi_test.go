@@ -417,3 +417,24 @@ func TestEnvHTTPS(t *testing.T) {
 		})
 	}
 }
+
+// TestWorkingDir pins a script's working directory: its own directory
+// (Python runs it in the server's).
+func TestWorkingDir(t *testing.T) {
+	dir := newDir(t)
+	const pwd = "printf 'Content-Type: text/plain\\n\\n'\npwd\n"
+	writeScript(t, dir, "cgi-bin/pwd.sh", pwd)
+	writeScript(t, dir, "cgi-bin/sub/pwd.sh", pwd)
+	f := serve(t, dir)
+	tests := []struct{ path, want string }{
+		{"/cgi-bin/pwd.sh", "cgi-bin"},
+		{"/cgi-bin/sub/pwd.sh/more", "cgi-bin/sub"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp, body := f.get(t, tt.path)
+			require.Equal(t, http.StatusOK, resp.StatusCode, body)
+			assert.Equal(t, filepath.Join(dir, tt.want)+"\n", body)
+		})
+	}
+}
