@@ -157,3 +157,45 @@ func listingPage(path, name string) string {
 </html>
 `, path, name)
 }
+
+// TestCGIServerSoftware pins that WithServerHeader's name reaches CGI
+// scripts as SERVER_SOFTWARE (Python gives its server_version and
+// sys_version there too), and that the default is cgi's.
+func TestCGIServerSoftware(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"cgi-bin/sw.sh": "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n%s' \"$SERVER_SOFTWARE\"\n",
+	})
+	// Scripts run as nobody when the tests run as root: the script, its
+	// directories and every parent of the served directory must be open.
+	for _, p := range []string{filepath.Join(dir, "cgi-bin/sw.sh"), filepath.Join(dir, "cgi-bin"), dir} {
+		require.NoError(t, os.Chmod(p, 0o755))
+	}
+	for d := filepath.Dir(dir); d != "/"; d = filepath.Dir(d) {
+		info, err := os.Stat(d)
+		require.NoError(t, err)
+		require.NoError(t, os.Chmod(d, info.Mode().Perm()|0o011))
+	}
+	tests := []struct {
+		name string
+		opts []Option
+		want string
+	}{
+		{name: "default", want: "simplehttp"},
+		{name: "WithServerHeader", opts: []Option{WithServerHeader("X/1")}, want: "X/1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h, err := NewHandler(dir, append(tc.opts, WithCGI(true))...)
+			require.NoError(t, err)
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+			resp, err := srv.Client().Get(srv.URL + "/cgi-bin/sw.sh")
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+			assert.Equal(t, tc.want, string(body))
+		})
+	}
+}
