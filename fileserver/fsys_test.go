@@ -95,6 +95,37 @@ func TestMapFS(t *testing.T) {
 	})
 }
 
+// TestUndatedETagLimit pins the README's bound on hashing: a file without a
+// modification time gets a content-hash ETag up to 64 MiB, and none beyond
+// (hashing it would be slow). Python sends no ETag at all.
+func TestUndatedETagLimit(t *testing.T) {
+	const limit = 64 << 20
+	data := make([]byte, limit+1) // shared by both files
+	fsys := fstest.MapFS{
+		"limit.bin": {Data: data[:limit]},
+		"over.bin":  {Data: data},
+	}
+	h := fileserver.New(fsys)
+	tests := []struct {
+		target   string
+		wantETag bool
+	}{
+		{"/limit.bin", true},
+		{"/over.bin", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			res := serve(t, h, "HEAD", tt.target) // HEAD: no body to buffer
+			assert.Equal(t, 200, res.StatusCode)
+			if tt.wantETag {
+				assert.Regexp(t, `^"[A-Za-z0-9_-]+"$`, res.Header.Get("Etag"))
+			} else {
+				assert.NotContains(t, res.Header, "Etag")
+			}
+		})
+	}
+}
+
 // noSeekFS hides Seek: such files are sent whole, as Python sends them,
 // without ETag or ranges.
 type noSeekFS struct{ fs.FS }
