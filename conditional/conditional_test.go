@@ -486,3 +486,39 @@ func TestRangeNotSatisfiable(t *testing.T) {
 		})
 	}
 }
+
+// TestNoPreconditionNotWrapped pins that a request without If-Match,
+// If-None-Match, If-Modified-Since or If-Unmodified-Since reaches the
+// handler with the very writer the middleware was given, so nothing is
+// wrapped; with any of them (even empty) the writer is wrapped.
+func TestNoPreconditionNotWrapped(t *testing.T) {
+	tests := []struct {
+		name     string
+		header   map[string]string
+		wantSame bool
+	}{
+		{name: "none", wantSame: true},
+		{name: "other headers only", header: map[string]string{"Range": "bytes=0-1", "If-Range": `"x"`, "Cache-Control": "no-cache"}, wantSame: true},
+		{name: "If-None-Match", header: map[string]string{"If-None-Match": `"x"`}},
+		{name: "empty If-None-Match", header: map[string]string{"If-None-Match": ""}},
+		{name: "If-Modified-Since", header: map[string]string{"If-Modified-Since": lastModified}},
+		{name: "If-Match", header: map[string]string{"If-Match": "*"}},
+		{name: "If-Unmodified-Since", header: map[string]string{"If-Unmodified-Since": lastModified}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got http.ResponseWriter
+			h := conditional.New()(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				got = w
+			}))
+			req := httptest.NewRequest(http.MethodGet, "/a.txt", nil)
+			for k, v := range tt.header {
+				req.Header.Set(k, v)
+			}
+			var w http.ResponseWriter = httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			require.NotNil(t, got)
+			assert.Equal(t, tt.wantSame, got == w, "handler got the middleware's own writer")
+		})
+	}
+}
