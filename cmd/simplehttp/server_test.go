@@ -20,6 +20,7 @@ import (
 	"net/http/httptrace"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -612,5 +613,41 @@ func makeRunnable(t *testing.T, dir string) {
 		info, err := os.Stat(d)
 		require.NoError(t, err)
 		require.NoError(t, os.Chmod(d, info.Mode().Perm()|0o011))
+	}
+}
+
+// TestLogClientAddress pins the client's address in the access log on a
+// dual-stack listener: an IPv4 client is logged as 127.0.0.1, where Python
+// logs ::ffff:127.0.0.1 (its address_string is the socket's v4-mapped
+// address); an IPv6 client as ::1, as Python does.
+func TestLogClientAddress(t *testing.T) {
+	if !hasIPv6Loopback() {
+		t.Skip("no IPv6 loopback")
+	}
+	dir := fixture(t, map[string]string{"a.txt": "a"})
+	tests := []struct {
+		name   string
+		args   []string
+		client string
+	}{
+		{name: "-b ::, IPv4 client", args: []string{"-b", "::"}, client: "127.0.0.1"},
+		{name: "-b ::, IPv6 client", args: []string{"-b", "::"}, client: "::1"},
+		{name: "default, IPv4 client", client: "127.0.0.1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startServer(t, append(tc.args, "-d", dir, "0"), nil)
+			resp, err := http.Get("http://" + net.JoinHostPort(tc.client, strconv.Itoa(s.addr.Port)) + "/a.txt")
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+			// The line is written when the handler returns, which may be
+			// after the client has read the response.
+			deadline := time.Now().Add(10 * time.Second)
+			for !strings.Contains(s.stderr.String(), "\n") && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			assert.Regexp(t, `^`+regexp.QuoteMeta(tc.client)+` - - \[[^]]+\] "GET /a\.txt HTTP/1\.1" 200 -\n$`, s.stderr.String())
+		})
 	}
 }
