@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/simplehttp/simplehttp/conditional"
+	"github.com/simplehttp/simplehttp/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -171,25 +171,9 @@ var ruleCases = []ruleCase{
 	{name: "IUS pass then IMS", req: hdr("If-Unmodified-Since", lastModified, "If-Modified-Since", lastModified), reply: file(), wantStatus: 304},
 }
 
-// routers puts the middleware in front of h alone and inside a chi router.
-var routers = []struct {
-	name  string
-	build func(mw func(http.Handler) http.Handler, h http.Handler) http.Handler
-}{
-	{"HandlerFunc", func(mw func(http.Handler) http.Handler, h http.Handler) http.Handler {
-		return mw(http.HandlerFunc(h.ServeHTTP))
-	}},
-	{"chi", func(mw func(http.Handler) http.Handler, h http.Handler) http.Handler {
-		r := chi.NewRouter()
-		r.Use(mw)
-		r.Handle("/files/*", h)
-		return r
-	}},
-}
-
 func TestRules(t *testing.T) {
-	for _, rt := range routers {
-		t.Run(rt.name, func(t *testing.T) {
+	for _, rt := range testutil.Routers {
+		t.Run(rt.Name, func(t *testing.T) {
 			for _, tc := range ruleCases {
 				t.Run(tc.name, func(t *testing.T) {
 					method := tc.method
@@ -199,7 +183,7 @@ func TestRules(t *testing.T) {
 					req := httptest.NewRequest(method, "/files/a.txt", nil)
 					req.Header = tc.req
 					rec := httptest.NewRecorder()
-					rt.build(conditional.New(), tc.reply).ServeHTTP(rec, req)
+					rt.Build(conditional.New(), tc.reply).ServeHTTP(rec, req)
 
 					assert.Equal(t, tc.wantStatus, rec.Code)
 					switch tc.wantStatus {

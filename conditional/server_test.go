@@ -105,8 +105,8 @@ func TestNotModifiedReadsNothing(t *testing.T) {
 // interfaces of the writer it wraps, alone and in chi, and that hijacking
 // through it works.
 func TestInterfaces(t *testing.T) {
-	for _, rt := range routers {
-		t.Run(rt.name, func(t *testing.T) {
+	for _, rt := range testutil.Routers {
+		t.Run(rt.Name, func(t *testing.T) {
 			var outer, inner atomic.Value
 			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				inner.Store(testutil.Interfaces(w))
@@ -121,7 +121,7 @@ func TestInterfaces(t *testing.T) {
 				}
 				_, _ = io.WriteString(w, body)
 			})
-			app := rt.build(conditional.New(), h)
+			app := rt.Build(conditional.New(), h)
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				outer.Store(testutil.Interfaces(w))
 				app.ServeHTTP(w, r)

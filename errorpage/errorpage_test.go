@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/simplehttp/simplehttp/errorpage"
+	"github.com/simplehttp/simplehttp/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -155,30 +156,14 @@ var pageCases = []pageCase{
 	{name: "205", h: handler{status: 205}, wantStatus: 205, wantBody: "", wantHeader: map[string]string{"Content-Type": "", "Connection": ""}},
 }
 
-// routers puts the middleware in front of h alone and inside a chi router.
-var routers = []struct {
-	name  string
-	build func(mw func(http.Handler) http.Handler, h http.Handler) http.Handler
-}{
-	{"HandlerFunc", func(mw func(http.Handler) http.Handler, h http.Handler) http.Handler {
-		return mw(http.HandlerFunc(h.ServeHTTP))
-	}},
-	{"chi", func(mw func(http.Handler) http.Handler, h http.Handler) http.Handler {
-		r := chi.NewRouter()
-		r.Use(mw)
-		r.Handle("/files/*", h)
-		return r
-	}},
-}
-
 // TestPages runs every case behind a real server, so that what net/http
 // adds or drops (Content-Length, bodies of 204/304, HEAD) is in the result.
 func TestPages(t *testing.T) {
-	for _, rt := range routers {
-		t.Run(rt.name, func(t *testing.T) {
+	for _, rt := range testutil.Routers {
+		t.Run(rt.Name, func(t *testing.T) {
 			for _, tc := range pageCases {
 				t.Run(tc.name, func(t *testing.T) {
-					srv := httptest.NewServer(rt.build(errorpage.New(), tc.h))
+					srv := httptest.NewServer(rt.Build(errorpage.New(), tc.h))
 					defer srv.Close()
 					client := srv.Client()
 					client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

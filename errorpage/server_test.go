@@ -194,8 +194,8 @@ func TestInformationalBeforeError(t *testing.T) {
 // interfaces of the writer it wraps, alone and in chi, and that hijacking
 // through it works.
 func TestInterfaces(t *testing.T) {
-	for _, rt := range routers {
-		t.Run(rt.name, func(t *testing.T) {
+	for _, rt := range testutil.Routers {
+		t.Run(rt.Name, func(t *testing.T) {
 			var outer, inner atomic.Value
 			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				inner.Store(testutil.Interfaces(w))
@@ -209,7 +209,7 @@ func TestInterfaces(t *testing.T) {
 				}
 				_, _ = w.(io.ReaderFrom).ReadFrom(strings.NewReader("read from"))
 			})
-			app := rt.build(errorpage.New(), h)
+			app := rt.Build(errorpage.New(), h)
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				outer.Store(testutil.Interfaces(w))
 				app.ServeHTTP(w, r)

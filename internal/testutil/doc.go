@@ -2,7 +2,8 @@
 // [Interfaces], which names the optional interfaces a
 // [net/http.ResponseWriter] has; [SyncBuffer], a buffer servers may write to
 // from many goroutines while a test reads it; [DiscardWriter], for
-// benchmarks; and [Exchange] with
+// benchmarks; [Routers], the ways middleware tests mount what they test;
+// and [Exchange] with
 // [ReadResponse], which send a request exactly as written and parse the
 // answer. It is imported only by tests and by other test-support packages
 // (internal/oracle).
