@@ -272,6 +272,9 @@ func (b *deadlineBody) extend() {
 
 func (b *deadlineBody) Read(p []byte) (int, error) {
 	if b.done.Load() {
+		// No deadline after the end: net/http has lifted it to watch for
+		// the client going away, and one set now would cancel the request
+		// when it passed, however busy the response still is.
 		return b.ReadCloser.Read(p)
 	}
 	b.extend()
