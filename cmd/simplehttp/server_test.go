@@ -651,3 +651,40 @@ func TestLogClientAddress(t *testing.T) {
 		})
 	}
 }
+
+// TestBodyReadAgainAfterEnd pins that the body timeout ends with the body:
+// a handler that reads its body to the end, reads once more (as many
+// copiers do), then answers slowly for longer than the timeout keeps its
+// request alive; a deadline set by that last read would cancel it.
+func TestBodyReadAgainAfterEnd(t *testing.T) {
+	dir := fixture(t, map[string]string{"a.txt": "a"})
+	const timeout = 100 * time.Millisecond
+	s := startServer(t, []string{"-b", "127.0.0.1", "-p", "HTTP/1.1", "-d", dir, "0"}, func(c *command) {
+		c.timeouts.body = timeout
+		c.wrap = func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/probe" {
+					next.ServeHTTP(w, r)
+					return
+				}
+				body, _ := io.ReadAll(r.Body)
+				_, _ = r.Body.Read(make([]byte, 1)) // after the end
+				for range 5 {
+					select {
+					case <-r.Context().Done():
+						return
+					case <-time.After(timeout):
+					}
+					fmt.Fprintf(w, "%s;", body)
+					http.NewResponseController(w).Flush()
+				}
+			})
+		}
+	})
+	resp, err := http.Post(s.url()+"/probe", "text/plain", strings.NewReader("hi"))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, "hi;hi;hi;hi;hi;", string(got))
+}
