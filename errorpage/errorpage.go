@@ -9,6 +9,8 @@ import (
 	"strconv"
 
 	"github.com/felixge/httpsnoop"
+
+	"github.com/simplehttp/simplehttp/internal/httperr"
 )
 
 // An Option configures the middleware returned by [New].
@@ -56,9 +58,10 @@ func WithContentType(ct string) Option {
 //
 // A replaced response keeps the handler's other headers (Allow,
 // WWW-Authenticate, Retry-After, Set-Cookie, ...) except those describing
-// the replaced body: Content-Encoding, Content-Range, Content-Language,
-// Content-Disposition, ETag, Last-Modified, Accept-Ranges and the
-// X-Content-Type-Options that http.Error adds (Python sends none of them).
+// the replaced body (Content-Encoding, Content-Range but a 416's,
+// Content-Language, Content-Disposition, Accept-Ranges, the
+// X-Content-Type-Options that http.Error adds) and those of a successful
+// response (Cache-Control, ETag, Last-Modified).
 // Changes the handler makes to the headers after its WriteHeader are
 // ignored, as net/http ignores them. For HEAD the headers are the same,
 // Content-Length included, and no body is sent.
@@ -233,10 +236,12 @@ func (ew *writer) wrap() http.ResponseWriter {
 }
 
 // describingBody are the handler's headers that described the body the page
-// replaces.
+// replaces; the headers of a successful response go too
+// (httperr.DropSuccessHeaders). A 416's Content-Range ("bytes */N") is
+// about the representation, not the body, and stays (RFC 9110 §15.5.17).
 var describingBody = [...]string{
-	"Content-Encoding", "Content-Range", "Content-Language", "Content-Disposition",
-	"Etag", "Last-Modified", "Accept-Ranges", "Transfer-Encoding", "X-Content-Type-Options",
+	"Content-Range", "Content-Language", "Content-Disposition",
+	"Accept-Ranges", "Transfer-Encoding", "X-Content-Type-Options",
 }
 
 // sendPage writes the page for the captured error.
@@ -256,8 +261,13 @@ func (ew *writer) sendPage() {
 	for k, v := range ew.header {
 		h[k] = v
 	}
+	contentRange := h["Content-Range"]
 	for _, k := range describingBody {
 		delete(h, k)
+	}
+	httperr.DropSuccessHeaders(h)
+	if ew.code == http.StatusRequestedRangeNotSatisfiable && contentRange != nil {
+		h["Content-Range"] = contentRange
 	}
 	h.Set("Connection", "close")
 	h.Set("Content-Type", rd.contentType)
