@@ -19,8 +19,9 @@ import (
 // Symbolic links are followed as fsys follows them. A directory called
 // index.html does not count. Every other request goes to next untouched.
 //
-// Index belongs in front of the listing middleware and the terminal
-// handler of [New]; next is expected to serve the file.
+// next is expected to serve the file ([New] does). Index can sit anywhere
+// in front of it: a listing middleware gives way to a directory with an
+// index page whether it is above or below Index.
 //
 // Index panics if fsys or an option is nil or a name is invalid, and the
 // middleware panics when wrapping a nil handler.
