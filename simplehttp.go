@@ -112,7 +112,7 @@ func openDir(dir string, followSymlinks bool) (fs.FS, error) {
 		if err != nil {
 			return nil, fmt.Errorf("simplehttp: %w", err)
 		}
-		return root.FS(), nil
+		return fileserver.RootFS(root), nil // opened once per request, never blocking on a FIFO
 	}
 	info, err := os.Stat(dir)
 	if err != nil {
