@@ -96,7 +96,7 @@ func (c *command) run(args []string) int {
 	}
 	scheme := "HTTP"
 	if cfg.tlsCert != "" {
-		cert, err := loadCertificate(cfg.tlsCert, cfg.tlsKey)
+		cert, err := loadCertificate(cfg.tlsCert, cfg.tlsKey, cfg.tlsPassword)
 		if err != nil {
 			fmt.Fprintf(c.stderr, "simplehttp: cannot load the TLS certificate: %v\n", err)
 			return 1
@@ -181,14 +181,21 @@ func (c *command) handler(cfg config) (http.Handler, error) {
 	if dir == "" {
 		dir = "."
 	}
-	h, err := simplehttp.NewHandler(dir,
+	opts := []simplehttp.Option{
 		simplehttp.WithFollowSymlinks(cfg.followSymlinks),
 		simplehttp.WithRichListing(cfg.richListing),
 		simplehttp.WithCGI(cfg.cgi),
 		simplehttp.WithCGITimeout(cfg.cgiTimeout),
 		simplehttp.WithProtocol(cfg.protocol),
 		simplehttp.WithAccessLog(c.stderr),
-	)
+	}
+	if cfg.headers != nil {
+		opts = append(opts, simplehttp.WithHeaders(cfg.headers))
+	}
+	if cfg.compress {
+		opts = append(opts, simplehttp.WithCompression())
+	}
+	h, err := simplehttp.NewHandler(dir, opts...)
 	var pathErr *fs.PathError
 	switch {
 	case errors.As(err, &pathErr):
@@ -343,13 +350,4 @@ func reason(err error) string {
 		return opErr.Err.Error()
 	}
 	return err.Error()
-}
-
-// loadCertificate loads a PEM certificate chain and its key. Without a key
-// file the key is read from the certificate file, as Python's does.
-func loadCertificate(certFile, keyFile string) (tls.Certificate, error) {
-	if keyFile == "" {
-		keyFile = certFile
-	}
-	return tls.LoadX509KeyPair(certFile, keyFile)
 }
