@@ -16,10 +16,7 @@ import (
 // FileServer does since Go 1.23. A 404 behind "Cache-Control: immutable"
 // must not be cached for a year.
 func Error(w http.ResponseWriter, msg string, code int) {
-	h := w.Header()
-	h.Del("Cache-Control")
-	h.Del("Etag")
-	h.Del("Last-Modified")
+	DropCaching(w.Header())
 	http.Error(w, msg, code)
 }
 
