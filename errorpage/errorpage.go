@@ -234,9 +234,11 @@ func (ew *writer) wrap() http.ResponseWriter {
 }
 
 // describingBody are the handler's headers that described the body the page
-// replaces.
+// replaces; the headers of a successful response go too
+// (httperr.DropSuccessHeaders). A 416's Content-Range ("bytes */N") is
+// about the representation, not the body, and stays (RFC 9110 §15.5.17).
 var describingBody = [...]string{
-	"Content-Encoding", "Content-Range", "Content-Language", "Content-Disposition",
+	"Content-Range", "Content-Language", "Content-Disposition",
 	"Accept-Ranges", "Transfer-Encoding", "X-Content-Type-Options",
 }
 
@@ -262,13 +264,14 @@ func (ew *writer) sendPage() {
 	for k, v := range ew.header {
 		h[k] = v
 	}
+	contentRange := h["Content-Range"]
 	for _, k := range describingBody {
-		if k == "Content-Range" && ew.code == http.StatusRequestedRangeNotSatisfiable {
-			continue // "bytes */N" describes the resource (RFC 9110 §15.5.17)
-		}
 		delete(h, k)
 	}
-	httperr.DropCaching(h)
+	httperr.DropSuccessHeaders(h)
+	if ew.code == http.StatusRequestedRangeNotSatisfiable && contentRange != nil {
+		h["Content-Range"] = contentRange
+	}
 	h.Set("Connection", "close")
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(page)))

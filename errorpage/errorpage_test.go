@@ -424,3 +424,33 @@ func TestHEADWritesNoBody(t *testing.T) {
 	assert.Equal(t, strconv.Itoa(len(page404)), rec.Header().Get("Content-Length"))
 	assert.Empty(t, rec.Body.String())
 }
+
+// TestErrorHeaders: the page for an error keeps a 416's Content-Range
+// (RFC 9110 §15.5.17) and drops the headers a handler in front set for a
+// successful response, so a 404 behind "Cache-Control: immutable" is not
+// cached for a year.
+func TestErrorHeaders(t *testing.T) {
+	for _, tc := range []struct {
+		code         int
+		contentRange string
+	}{
+		{http.StatusRequestedRangeNotSatisfiable, "bytes */20"},
+		{http.StatusNotFound, ""},
+	} {
+		h := errorpage.New()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+			w.Header().Set("Etag", `"x"`)
+			w.Header().Set("Last-Modified", "Tue, 14 Nov 2023 22:13:20 GMT")
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Content-Range", "bytes */20")
+			http.Error(w, "nope", tc.code)
+		}))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		assert.Equal(t, tc.code, rec.Code)
+		assert.Equal(t, tc.contentRange, rec.Header().Get("Content-Range"), tc.code)
+		for _, k := range []string{"Cache-Control", "Etag", "Last-Modified", "Content-Encoding"} {
+			assert.Empty(t, rec.Header().Values(k), "%d %s", tc.code, k)
+		}
+	}
+}

@@ -20,10 +20,11 @@ func TestErrorDropsValidators(t *testing.T) {
 	rec.Header().Set("Etag", `"x"`)
 	rec.Header().Set("Last-Modified", "Tue, 14 Nov 2023 22:13:20 GMT")
 	rec.Header().Set("Vary", "Accept")
+	rec.Header().Set("Content-Encoding", "gzip")
 	Error(rec, "File not found", http.StatusNotFound)
 	assert.Equal(t, http.StatusNotFound, rec.Code)
 	assert.Equal(t, "File not found\n", rec.Body.String())
-	for _, k := range []string{"Cache-Control", "Etag", "Last-Modified"} {
+	for _, k := range []string{"Cache-Control", "Content-Encoding", "Etag", "Last-Modified"} {
 		assert.Empty(t, rec.Header().Values(k), k)
 	}
 	assert.Equal(t, "Accept", rec.Header().Get("Vary"), "other headers stay")

@@ -2,7 +2,6 @@ package httperr
 
 import (
 	"bytes"
-	"net/http"
 	"strings"
 )
 
@@ -103,13 +102,4 @@ func Message(ct string, body []byte) (string, bool) {
 	var b Body
 	b.Write(body)
 	return b.Message()
-}
-
-// DropCaching deletes from h the headers that describe a successful
-// response and must not outlive it on an error: Cache-Control, ETag and
-// Last-Modified.
-func DropCaching(h http.Header) {
-	h.Del("Cache-Control")
-	h.Del("Etag")
-	h.Del("Last-Modified")
 }
