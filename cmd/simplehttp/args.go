@@ -1,13 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/simplehttp/simplehttp/fileserver"
 	"github.com/simplehttp/simplehttp/internal/pyrepr"
 )
 
@@ -23,7 +27,16 @@ type config struct {
 	followSymlinks bool
 	richListing    bool
 	cgiTimeout     time.Duration
-	help           bool // -h/--help: print help and exit 0
+	errorPages     []errorPage // --error-page, in the order given
+	help           bool        // -h/--help: print help and exit 0
+}
+
+// errorPage is one --error-page CODE=FILE: the file's bytes, read at
+// start-up, and its content type.
+type errorPage struct {
+	code        int
+	body        []byte
+	contentType string
 }
 
 // Protocol versions -p/--protocol accepts.
@@ -64,6 +77,9 @@ beyond Python's http.server:
   --script-timeout SECONDS
                         kill a CGI script that runs longer (default: 0, no
                         limit)
+  --error-page CODE=FILE
+                        answer status CODE (400-599) with the file FILE
+                        instead of Python's error page (repeatable)
 `
 
 // usageError is a command-line mistake: printed after the usage line as
@@ -125,6 +141,30 @@ var options = []*option{
 		c.cgiTimeout = time.Duration(secs * float64(time.Second))
 		return nil
 	}},
+	{long: "--error-page", takesValue: true, apply: addErrorPage},
+}
+
+// addErrorPage reads --error-page CODE=FILE: CODE an error status, FILE
+// read now, so that a mistake stops the command before it serves.
+func addErrorPage(c *config, v string) error {
+	codeText, name, ok := strings.Cut(v, "=")
+	code, err := strconv.Atoi(codeText)
+	if !ok || err != nil || name == "" || codeText != strconv.Itoa(code) {
+		return usageErrorf("argument --error-page: invalid CODE=FILE value: %s", pyrepr.String(v))
+	}
+	if code < 400 || code > 599 {
+		return usageErrorf("argument --error-page: %d is not an error status (choose from 400 to 599)", code)
+	}
+	body, err := os.ReadFile(name)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return usageErrorf("argument --error-page: can't open %s: %v", pyrepr.String(name), err)
+	}
+	c.errorPages = append(c.errorPages, errorPage{code: code, body: body, contentType: fileserver.ContentType(name)})
+	return nil
 }
 
 // maxCGITimeout bounds --script-timeout far below time.Duration's range.

@@ -181,14 +181,18 @@ func (c *command) handler(cfg config) (http.Handler, error) {
 	if dir == "" {
 		dir = "."
 	}
-	h, err := simplehttp.NewHandler(dir,
+	opts := []simplehttp.Option{
 		simplehttp.WithFollowSymlinks(cfg.followSymlinks),
 		simplehttp.WithRichListing(cfg.richListing),
 		simplehttp.WithCGI(cfg.cgi),
 		simplehttp.WithCGITimeout(cfg.cgiTimeout),
 		simplehttp.WithProtocol(cfg.protocol),
 		simplehttp.WithAccessLog(c.stderr),
-	)
+	}
+	for _, p := range cfg.errorPages {
+		opts = append(opts, simplehttp.WithErrorPage(p.code, p.body, p.contentType))
+	}
+	h, err := simplehttp.NewHandler(dir, opts...)
 	var pathErr *fs.PathError
 	switch {
 	case errors.As(err, &pathErr):
