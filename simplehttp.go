@@ -33,6 +33,7 @@ type config struct {
 	server         string
 	headers        http.Header
 	compress       bool
+	errorPages     []errorpage.Option
 }
 
 // WithFollowSymlinks makes the handler follow every symbolic link, even one
@@ -102,6 +103,14 @@ func WithHeaders(h http.Header) Option {
 // default sends every body as it is.
 func WithCompression() Option {
 	return func(c *config) { c.compress = true }
+}
+
+// WithErrorPage answers every error with status code with body, sent as
+// contentType, instead of Python's page ([errorpage.WithPage]); the status
+// is kept. It may be given once per code. The default is Python's page for
+// every code.
+func WithErrorPage(code int, body []byte, contentType string) Option {
+	return func(c *config) { c.errorPages = append(c.errorPages, errorpage.WithPage(code, body, contentType)) }
 }
 
 // NewHandler returns the handler `python -m http.server` would be, serving
@@ -182,7 +191,7 @@ func stack(dir string, fsys fs.FS, cfg config) (http.Handler, error) {
 		middleware = append(middleware, serverHeader(cfg.server))
 		cgiOpts = append(cgiOpts, cgi.WithServerSoftware(cfg.server))
 	}
-	middleware = append(middleware, errorpage.New())
+	middleware = append(middleware, errorpage.New(cfg.errorPages...))
 	if cfg.accessLog != nil {
 		logger := logging.NewLogger(cfg.accessLog)
 		middleware = append(middleware, logger.Handler)

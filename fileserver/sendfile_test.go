@@ -27,7 +27,7 @@ func TestSendfile(t *testing.T) {
 	// net/http writes the first 512 bytes itself before it hands the rest
 	// of the file to the connection's ReadFrom (golang.org/issue/5660).
 	// The child fetches the file twice (default options, then
-	// WithoutRanges, whose writer wrapper must keep ReadFrom).
+	// WithPythonHeaders, whose writer wrapper must keep ReadFrom).
 	assert.GreaterOrEqual(t, res.Bytes, int64(2*(sendfileSize-512)), "the file did not go out through sendfile")
 }
 
@@ -47,7 +47,7 @@ func TestSendfileChild(t *testing.T) {
 	fsys := root.FS()
 	for _, h := range []http.Handler{
 		fileserver.Index(fsys)(fileserver.New(fsys)),
-		fileserver.New(fsys, fileserver.WithoutRanges()),
+		fileserver.New(fsys, fileserver.WithPythonHeaders()),
 	} {
 		srv := httptest.NewServer(h)
 		res, err := http.Get(srv.URL + "/big.bin")

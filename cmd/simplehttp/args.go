@@ -1,14 +1,18 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"net/http"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/simplehttp/simplehttp/fileserver"
 	"github.com/simplehttp/simplehttp/headers"
 	"github.com/simplehttp/simplehttp/internal/pyrepr"
 )
@@ -31,7 +35,16 @@ type config struct {
 	contentType    string // --content-type; "" is application/octet-stream
 	precompressed  bool
 	spa            bool
-	help           bool // -h/--help: print help and exit 0
+	errorPages     []errorPage // --error-page, in the order given
+	help           bool        // -h/--help: print help and exit 0
+}
+
+// errorPage is one --error-page CODE=FILE: the file's bytes, read at
+// start-up, and its content type.
+type errorPage struct {
+	code        int
+	body        []byte
+	contentType string
 }
 
 // Protocol versions -p/--protocol accepts.
@@ -79,6 +92,9 @@ beyond Python's http.server:
   --tls-password-file PATH
                         read the password of an encrypted --tls-key from
                         this file
+  --error-page CODE=FILE
+                        answer status CODE (400-599) with the file FILE
+                        instead of Python's error page (repeatable)
 `
 
 // usageError is a command-line mistake: printed after the usage line as
@@ -155,6 +171,30 @@ var options = []*option{
 	}},
 	{long: "--compress", apply: func(c *config, _ string) error { c.compress = true; return nil }},
 	{long: "--tls-password-file", takesValue: true, apply: func(c *config, v string) error { c.tlsPassword = v; return nil }},
+	{long: "--error-page", takesValue: true, apply: addErrorPage},
+}
+
+// addErrorPage reads --error-page CODE=FILE: CODE an error status, FILE
+// read now, so that a mistake stops the command before it serves.
+func addErrorPage(c *config, v string) error {
+	codeText, name, ok := strings.Cut(v, "=")
+	code, err := strconv.Atoi(codeText)
+	if !ok || err != nil || name == "" || codeText != strconv.Itoa(code) {
+		return usageErrorf("argument --error-page: invalid CODE=FILE value: %s", pyrepr.String(v))
+	}
+	if code < 400 || code > 599 {
+		return usageErrorf("argument --error-page: %d is not an error status (choose from 400 to 599)", code)
+	}
+	body, err := os.ReadFile(name)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return usageErrorf("argument --error-page: can't open %s: %v", pyrepr.String(name), err)
+	}
+	c.errorPages = append(c.errorPages, errorPage{code: code, body: body, contentType: fileserver.ContentType(name)})
+	return nil
 }
 
 // maxCGITimeout bounds --script-timeout far below time.Duration's range.

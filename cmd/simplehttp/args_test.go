@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -89,7 +91,7 @@ var argCases = []struct {
 	{name: "unknown short chain", args: []string{"-ch"}, err: "unrecognized arguments: -ch"},
 	{name: "ambiguous", args: []string{"--tls", "x"}, err: "ambiguous option: --tls could match --tls-cert, --tls-key, --tls-password-file"},
 	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key, --tls-password-file"},
-	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --script-timeout, --header, --compress, --tls-password-file"},
+	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --script-timeout, --header, --compress, --tls-password-file, --error-page"},
 	{name: "ambiguous he", args: []string{"--he"}, err: "ambiguous option: --he could match --help, --header"},
 	{name: "ambiguous c", args: []string{"--c"}, err: "ambiguous option: --c could match --cgi, --compress"},
 	{name: "header", args: []string{"-H", "X-A", "1", "--header", "x-a", "2", "-H", "Access-Control-Allow-Origin", "*"},
@@ -182,6 +184,7 @@ def parse(argv):
     p.add_argument('-H', '--header', nargs=2, action='append', metavar=('HEADER', 'VALUE'))
     p.add_argument('--compress', action='store_true')
     p.add_argument('--tls-password-file', metavar='PATH')
+    p.add_argument('--error-page', metavar='CODE=FILE', action='append')
     p.add_argument('port', default=8000, type=int, nargs='?')
     err, out = io.StringIO(), io.StringIO()
     try:
@@ -293,6 +296,47 @@ func TestHelpMatchesPython(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, python, ours)
 	assert.Contains(t, extra, "--tls-cert PATH")
+}
+
+// TestErrorPageArgs pins --error-page CODE=FILE: repeatable, the file read
+// at start-up with its content type, and a bad CODE or an unreadable FILE a
+// usage error in argparse's shape (exit 2, nothing served).
+func TestErrorPageArgs(t *testing.T) {
+	dir := t.TempDir()
+	notFound := filepath.Join(dir, "404.html")
+	require.NoError(t, os.WriteFile(notFound, []byte("<h1>gone</h1>\n"), 0o644))
+	denied := filepath.Join(dir, "403.txt")
+	require.NoError(t, os.WriteFile(denied, []byte("no\n"), 0o644))
+
+	cfg, err := parseArgs([]string{"--error-page", "404=" + notFound, "--error-p=403=" + denied, "9000"})
+	require.NoError(t, err)
+	assert.Equal(t, []errorPage{
+		{code: 404, body: []byte("<h1>gone</h1>\n"), contentType: "text/html"},
+		{code: 403, body: []byte("no\n"), contentType: "text/plain"},
+	}, cfg.errorPages)
+
+	missing := filepath.Join(dir, "missing.html")
+	for _, tc := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"--error-page", "404"}, "argument --error-page: invalid CODE=FILE value: '404'"},
+		{[]string{"--error-page", "x=" + notFound}, "argument --error-page: invalid CODE=FILE value: 'x=" + notFound + "'"},
+		{[]string{"--error-page", "404="}, "argument --error-page: invalid CODE=FILE value: '404='"},
+		{[]string{"--error-page", "+404=" + notFound}, "argument --error-page: invalid CODE=FILE value: '+404=" + notFound + "'"},
+		{[]string{"--error-page", "200=" + notFound}, "argument --error-page: 200 is not an error status (choose from 400 to 599)"},
+		{[]string{"--error-page", "600=" + notFound}, "argument --error-page: 600 is not an error status (choose from 400 to 599)"},
+		{[]string{"--error-page", "404=" + missing}, "argument --error-page: can't open '" + missing + "': no such file or directory"},
+		{[]string{"--error-page", "404=" + dir}, "argument --error-page: can't open '" + dir + "': is a directory"},
+		{[]string{"--error-page"}, "argument --error-page: expected one argument"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			assert.Equal(t, 2, run(tc.args, &stdout, &stderr, nil))
+			assert.Empty(t, stdout.String())
+			assert.Equal(t, usage+"simplehttp: error: "+tc.err+"\n", stderr.String())
+		})
+	}
 }
 
 func FuzzParseArgs(f *testing.F) {

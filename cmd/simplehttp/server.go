@@ -195,6 +195,9 @@ func (c *command) handler(cfg config) (http.Handler, error) {
 	if cfg.compress {
 		opts = append(opts, simplehttp.WithCompression())
 	}
+	for _, p := range cfg.errorPages {
+		opts = append(opts, simplehttp.WithErrorPage(p.code, p.body, p.contentType))
+	}
 	h, err := simplehttp.NewHandler(dir, opts...)
 	var pathErr *fs.PathError
 	switch {
