@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"mime"
 	"net/http"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -33,6 +35,8 @@ type config struct {
 	server         string
 	headers        http.Header
 	compress       bool
+	files          []fileserver.Option // beyond Python: precompressed, SPA
+	defaultType    string
 	errorPages     []errorpage.Option
 }
 
@@ -105,6 +109,27 @@ func WithCompression() Option {
 	return func(c *config) { c.compress = true }
 }
 
+// WithPrecompressed serves a file's precompressed sidecar (a.js.br,
+// a.js.zst, a.js.gz) to a client that accepts its coding
+// ([fileserver.WithPrecompressed]). The default serves files as they are.
+func WithPrecompressed() Option {
+	return func(c *config) { c.files = append(c.files, fileserver.WithPrecompressed()) }
+}
+
+// WithSPA answers a request for a missing page with the root index.html
+// ([fileserver.WithSPA]), for single-page applications. The default is 404.
+func WithSPA() Option {
+	return func(c *config) { c.files = append(c.files, fileserver.WithSPA()) }
+}
+
+// WithDefaultContentType sets the Content-Type of files whose extension is
+// unknown ([fileserver.WithDefaultContentType]). The default is
+// application/octet-stream. NewHandler returns an error when t is not a
+// valid media type.
+func WithDefaultContentType(t string) Option {
+	return func(c *config) { c.defaultType = t }
+}
+
 // WithErrorPage answers every error with status code with body, sent as
 // contentType, instead of Python's page ([errorpage.WithPage]); the status
 // is kept. It may be given once per code. The default is Python's page for
@@ -123,6 +148,12 @@ func NewHandler(dir string, opts ...Option) (http.Handler, error) {
 	cfg := config{protocol: "HTTP/1.0"}
 	for _, opt := range opts {
 		opt(&cfg)
+	}
+	if cfg.defaultType != "" {
+		if _, _, err := mime.ParseMediaType(cfg.defaultType); err != nil || !strings.Contains(cfg.defaultType, "/") || strings.ContainsAny(cfg.defaultType, "\r\n") {
+			return nil, fmt.Errorf("simplehttp: invalid content type %q", cfg.defaultType)
+		}
+		cfg.files = append(cfg.files, fileserver.WithDefaultContentType(cfg.defaultType))
 	}
 	for name, values := range cfg.headers {
 		for _, v := range values {
@@ -219,7 +250,7 @@ func stack(dir string, fsys fs.FS, cfg config) (http.Handler, error) {
 		fileserver.Index(fsys),
 		dirlist.New(fsys, listing...),
 	)
-	h := fileserver.New(fsys)
+	h := fileserver.New(fsys, cfg.files...)
 	for i := len(middleware) - 1; i >= 0; i-- {
 		h = middleware[i](h)
 	}

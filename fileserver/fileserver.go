@@ -49,7 +49,7 @@ func New(fsys fs.FS, opts ...Option) http.Handler {
 		panic("fileserver: New: nil fs.FS")
 	}
 	c := newConfig(opts)
-	return &handler{fsys: fsys, charset: c.charset, python: c.python}
+	return &handler{fsys: fsys, charset: c.charset, python: c.python, features: c.features}
 }
 
 type handler struct {
@@ -57,6 +57,8 @@ type handler struct {
 	charset string
 	python  bool // no ETag, no ranges
 	tags    etagCache
+
+	features features
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -74,7 +76,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	info, err := fs.Stat(h.fsys, name)
 	switch {
 	case err != nil:
-		openFailed(w, err)
+		if !h.features.spa || !h.serveSPA(w, r, name, err) {
+			openFailed(w, err)
+		}
 		return
 	case info.IsDir():
 		if !trailingSlash {
@@ -110,6 +114,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		openFailed(w, err)
 		return
 	}
+	if h.features.precompressed && h.servePrecompressed(w, r, name) {
+		return
+	}
 	h.serveFile(w, r, name, f, info)
 }
 
@@ -131,7 +138,7 @@ func openFailed(w http.ResponseWriter, err error) {
 func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string, f fs.File, info fs.FileInfo) {
 	header := w.Header()
 	if _, ok := header["Content-Type"]; !ok {
-		header.Set("Content-Type", withCharset(ContentType(name), h.charset))
+		header.Set("Content-Type", h.contentType(name))
 	}
 	modtime := info.ModTime()
 	if !modtime.IsZero() {
