@@ -1,7 +1,7 @@
 // Command custom composes its own stack from the toolkit's packages instead
 // of the Python-compatible one: plain-text error pages, a Combined-format
 // access log, conditional requests, index pages, the rich directory listing
-// (or JSON, on request) with dotfiles hidden, and files with a UTF-8 charset
+// (or JSON, on request), dotfiles hidden from listings and refused, and files with a UTF-8 charset
 // on text types.
 //
 //	go run ./examples/custom -d DIR -addr :8080
@@ -17,6 +17,7 @@ import (
 
 	"github.com/simplehttp/simplehttp/conditional"
 	"github.com/simplehttp/simplehttp/dirlist"
+	"github.com/simplehttp/simplehttp/dotfiles"
 	"github.com/simplehttp/simplehttp/errorpage"
 	"github.com/simplehttp/simplehttp/fileserver"
 	"github.com/simplehttp/simplehttp/logging"
@@ -30,6 +31,7 @@ func newHandler(fsys fs.FS, accessLog io.Writer) http.Handler {
 			errorpage.WithTemplate("{{.Code}} {{.Message}}: {{.Explain}}.\n"),
 		),
 		logging.New(accessLog, logging.WithFormat(logging.Combined)),
+		dotfiles.New(),
 		conditional.New(),
 		fileserver.Index(fsys),
 		dirlist.New(fsys, dirlist.WithRichListing(), dirlist.WithJSON(), dirlist.WithHideDotfiles()),
