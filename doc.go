@@ -6,10 +6,12 @@
 // Each behaviour is its own package, usable alone in any net/http or chi
 // application; this package stacks them in this order, outermost first:
 //
-//	errorpage → logging → dotfiles → cgi → conditional → fileserver.Index → dirlist → fileserver.New
+//	headers → errorpage → logging → compress → dotfiles → cgi →
+//	conditional → fileserver.Index → dirlist → fileserver.New
 //
-// logging is there only with [WithAccessLog], dotfiles only with
-// [WithHideDotfiles], cgi only with [WithCGI].
+// headers is there only with [WithHeaders], logging with [WithAccessLog],
+// compress with [WithCompression], dotfiles with [WithHideDotfiles], cgi
+// with [WithCGI].
 //
 //	h, err := simplehttp.NewHandler("/srv/www")
 //	if err != nil {

@@ -10,11 +10,13 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/cgi"
+	"github.com/simplehttp/simplehttp/compress"
 	"github.com/simplehttp/simplehttp/conditional"
 	"github.com/simplehttp/simplehttp/dirlist"
 	"github.com/simplehttp/simplehttp/dotfiles"
 	"github.com/simplehttp/simplehttp/errorpage"
 	"github.com/simplehttp/simplehttp/fileserver"
+	"github.com/simplehttp/simplehttp/headers"
 	"github.com/simplehttp/simplehttp/logging"
 )
 
@@ -30,6 +32,9 @@ type config struct {
 	richListing    bool
 	hideDotfiles   bool
 	server         string
+	headers        http.Header
+	compress       bool
+	errorPages     []errorpage.Option
 }
 
 // WithFollowSymlinks follows every symbolic link, even one that leads out
@@ -110,6 +115,31 @@ func (h *Handler) Close() error {
 	return h.root.Close()
 }
 
+// WithHeaders sets the headers h on every response, error pages and 304s
+// included, and answers CORS preflight requests 204 when h has
+// Access-Control-Allow-Origin (see [headers.New], which NewHandler puts
+// outermost). NewHandler returns an error for a name or value
+// [headers.Check] refuses. The default adds none.
+func WithHeaders(h http.Header) Option {
+	h = h.Clone()
+	return func(c *config) { c.headers = h }
+}
+
+// WithCompression compresses responses of compressible types with
+// brotli, zstd or gzip, as the client accepts ([compress.New]). The
+// default sends every body as it is.
+func WithCompression() Option {
+	return func(c *config) { c.compress = true }
+}
+
+// WithErrorPage answers every error with status code with body, sent as
+// contentType, instead of Python's page ([errorpage.WithPage]); the status
+// is kept. It may be given once per code. The default is Python's page for
+// every code.
+func WithErrorPage(code int, body []byte, contentType string) Option {
+	return func(c *config) { c.errorPages = append(c.errorPages, errorpage.WithPage(code, body, contentType)) }
+}
+
 // NewHandler returns the handler `python -m http.server` would be, serving
 // the directory dir, which it opens as an [os.Root] and keeps open until
 // [Handler.Close]. It returns an error when dir cannot be opened as a
@@ -177,6 +207,13 @@ func configure(opts []Option) (config, error) {
 	if cfg.cgi && !cgi.Supported() {
 		return cfg, errors.New("simplehttp: CGI scripts need Linux")
 	}
+	for name, values := range cfg.headers {
+		for _, v := range values {
+			if err := headers.Check(name, v); err != nil {
+				return cfg, fmt.Errorf("simplehttp: %w", err)
+			}
+		}
+	}
 	return cfg, nil
 }
 
@@ -191,8 +228,8 @@ func serverHeader(name string) func(http.Handler) http.Handler {
 }
 
 // stack composes the middleware around the file handler, outermost first:
-// the Server header, errorpage, logging, dotfiles, cgi, conditional,
-// fileserver.Index, dirlist.
+// headers, the Server header, errorpage, logging, compress, dotfiles, cgi,
+// conditional, fileserver.Index, dirlist.
 func stack(root *os.Root, cfg config) (http.Handler, error) {
 	var fsys fs.FS = root.FS()
 	if cfg.followSymlinks {
@@ -200,15 +237,21 @@ func stack(root *os.Root, cfg config) (http.Handler, error) {
 	}
 	var middleware []func(http.Handler) http.Handler
 	var cgiOpts []cgi.Option
+	if len(cfg.headers) > 0 {
+		middleware = append(middleware, headers.New(cfg.headers))
+	}
 	if cfg.server != "" {
 		middleware = append(middleware, serverHeader(cfg.server))
 		cgiOpts = append(cgiOpts, cgi.WithServerSoftware(cfg.server))
 	}
-	middleware = append(middleware, errorpage.New())
+	middleware = append(middleware, errorpage.New(cfg.errorPages...))
 	if cfg.accessLog != nil {
 		logger := logging.NewLogger(cfg.accessLog)
 		middleware = append(middleware, logger.Handler)
 		cgiOpts = append(cgiOpts, cgi.WithLogf(logger.Logf))
+	}
+	if cfg.compress {
+		middleware = append(middleware, compress.New())
 	}
 	var listing []dirlist.Option
 	if cfg.hideDotfiles {
