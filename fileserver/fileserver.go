@@ -51,7 +51,7 @@ func New(fsys fs.FS, opts ...Option) http.Handler {
 		panic("fileserver: New: nil fs.FS")
 	}
 	c := newConfig(opts)
-	return &handler{fsys: fsys, charset: c.charset, python: c.python}
+	return &handler{fsys: fsys, charset: c.charset, python: c.python, features: c.features}
 }
 
 // RootFS returns the file system of root, as root.FS() does, in a form
@@ -71,6 +71,8 @@ type handler struct {
 	charset string
 	python  bool // no ETag, no ranges
 	tags    etagCache
+
+	features features
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -85,7 +87,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f, info, err := h.open(name)
 	if err != nil {
-		openFailed(w, err)
+		if !h.features.spa || !h.serveSPA(w, r, name, err) {
+			openFailed(w, err)
+		}
 		return
 	}
 	if info.IsDir() {
@@ -121,6 +125,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
+	if h.features.precompressed && h.servePrecompressed(w, r, name) {
+		return
+	}
 	h.serveFile(w, r, name, f, info)
 }
 
@@ -176,7 +183,7 @@ func openFailed(w http.ResponseWriter, err error) {
 func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string, f fs.File, info fs.FileInfo) {
 	header := w.Header()
 	if _, ok := header["Content-Type"]; !ok {
-		header.Set("Content-Type", withCharset(ContentType(name), h.charset))
+		header.Set("Content-Type", h.contentType(name))
 	}
 	modtime := info.ModTime()
 	if !modtime.IsZero() {
