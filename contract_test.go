@@ -2,11 +2,11 @@ package simplehttp_test
 
 import (
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"math/rand/v2"
 	"runtime"
 	"slices"
 	"strings"
@@ -19,8 +19,8 @@ import (
 	"github.com/simplehttp/simplehttp/compress"
 	"github.com/simplehttp/simplehttp/conditional"
 	"github.com/simplehttp/simplehttp/dirlist"
-	"github.com/simplehttp/simplehttp/errorpage"
 	"github.com/simplehttp/simplehttp/dotfiles"
+	"github.com/simplehttp/simplehttp/errorpage"
 	"github.com/simplehttp/simplehttp/fileserver"
 	"github.com/simplehttp/simplehttp/headers"
 	"github.com/simplehttp/simplehttp/logging"
