@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/felixge/httpsnoop"
+
+	"github.com/simplehttp/simplehttp/internal/precond"
 )
 
 // An Option configures the middleware returned by [New].
@@ -27,65 +29,49 @@ func WithDateParser(parse func(value string) (time.Time, bool)) Option {
 }
 
 // New returns middleware that answers conditional requests for the
-// responses of any handler that sets validators.
+// responses of any handler that sets validators (Last-Modified, ETag).
 //
-// It decides when the handler commits to a status (WriteHeader, or the
-// first Write, WriteString, ReadFrom or Flush, or returning without writing,
-// which all mean 200; a handler that hijacks the connection is left alone).
-// For a 200 or 206 response, and a 416 to a request with Range (RFC 9110
-// §14.2 evaluates Range after the preconditions), it reads the response's
-// Last-Modified and ETag headers and applies the request's If-Match,
-// If-Unmodified-Since, If-None-Match and If-Modified-Since in the order of
-// RFC 9110 §13.2.2:
+// When the handler commits to a 200 or 206 (WriteHeader, the first Write,
+// WriteString, ReadFrom or Flush, or returning without writing), the
+// request's If-Match, If-Unmodified-Since, If-None-Match and
+// If-Modified-Since are applied in the order of RFC 9110 §13.2.2, with
+// Python 3.12's reading of If-Modified-Since ([ParseDate]: GET and HEAD
+// only, ignored when If-None-Match is present, compared to the second).
+// The answer is a 304 (keeping ETag, Cache-Control, Expires, Vary and
+// Content-Location) or a 412 written like [http.Error]; the handler's body
+// is then dropped unread (Write and ReadFrom return
+// [http.ErrBodyNotAllowed]). Other statuses, and hijacked connections, are
+// left alone. [fileserver.New] answers the same preconditions for its files
+// by the same rules, so this middleware changes nothing in front of it.
 //
-//   - If-Modified-Since follows Python's http.server exactly: it is used
-//     only for GET and HEAD, only when there is no If-None-Match header
-//     (even an empty one), and only when its date reads as UTC ([ParseDate]);
-//     a Last-Modified (whole seconds) that is not after it gives 304.
-//     Responses without Last-Modified, such as directory listings, are
-//     never 304 by this rule.
-//   - If-None-Match compares entity tags weakly, takes lists and "*", and
-//     gives 304 for GET and HEAD, 412 for other methods. "*" matches any
-//     response evaluated, with validators or without (a listing too), as
-//     RFC 9110 §13.1.2 says.
-//   - If-Match compares strongly; If-Unmodified-Since (ignored when
-//     If-Match is present, or without Last-Modified) fails when
-//     Last-Modified is after it. Both give 412.
+// Requests without those four headers reach next with the original
+// ResponseWriter. Otherwise the writer is wrapped with httpsnoop, which
+// keeps exactly the optional interfaces the original has (http.Flusher,
+// http.Hijacker, io.ReaderFrom, ...), so sendfile still happens. The
+// decision comes after the handler has run up to its first write: a handler
+// that changes state must check If-Match itself before acting.
 //
-// A 304 keeps the handler's headers except Content-Type, Content-Length,
-// Content-Encoding, Content-Range, Content-Language, Accept-Ranges,
-// Transfer-Encoding and Last-Modified, so a response from a Python-like
-// file handler is answered with the headers Python sends (Date and Server
-// only); ETag, Cache-Control, Expires and Vary stay, as RFC 9110 §15.4.5
-// asks. A 412 is written like [http.Error] with the message "Precondition
-// Failed".
+// New panics on a nil Option; the middleware panics when wrapping a nil
+// handler.
 //
-// After a 304 or 412 the handler's body is dropped without being read:
-// Write and WriteString return [http.ErrBodyNotAllowed], and ReadFrom
-// returns it without reading from its source, so a file served through
-// io.Copy or [http.ServeContent] is never read.
-//
-// Requests without any of these four headers go straight to the handler
-// with the original ResponseWriter. Otherwise the writer is wrapped with
-// httpsnoop, which keeps exactly the optional interfaces the original has
-// (http.Flusher, http.Hijacker, io.ReaderFrom and the rest); ReadFrom
-// reaches the original's, so sendfile still happens.
-//
-// The middleware decides after the handler has run up to its first write.
-// For GET and HEAD that costs nothing, but for a method that changes state
-// the change has already happened when a 412 is sent: such handlers must
-// check If-Match themselves before acting.
+// [fileserver.New]: https://pkg.go.dev/github.com/simplehttp/simplehttp/fileserver#New
 func New(opts ...Option) func(http.Handler) http.Handler {
 	c := &config{parseDate: ParseDate}
 	for _, opt := range opts {
+		if opt == nil {
+			panic("conditional: nil Option")
+		}
 		opt(c)
 	}
 	if c.parseDate == nil {
 		panic("conditional: WithDateParser: nil parser")
 	}
 	return func(next http.Handler) http.Handler {
+		if next == nil {
+			panic("conditional: nil next handler")
+		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !hasPreconditions(r.Header) {
+			if !precond.Present(r.Header) {
 				next.ServeHTTP(w, r)
 				return
 			}
@@ -111,14 +97,7 @@ type writer struct {
 // writes the 304 or 412 when they call for one.
 func (cw *writer) decide(code int) {
 	cw.decided = true
-	switch cw.c.evaluate(cw.r, code, cw.w.Header()) {
-	case notModified:
-		cw.dropped = true
-		writeNotModified(cw.w)
-	case preconditionFailed:
-		cw.dropped = true
-		writePreconditionFailed(cw.w)
-	}
+	cw.dropped = precond.Write(cw.w, cw.c.evaluate(cw.r, code, cw.w.Header()))
 }
 
 // commit decides for an implicit 200 if nothing has been decided yet.

@@ -3,12 +3,18 @@ package dirlist
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/httperr"
+	"github.com/simplehttp/simplehttp/internal/indexpage"
+	"github.com/simplehttp/simplehttp/internal/precond"
 	"github.com/simplehttp/simplehttp/internal/urlpath"
 )
 
@@ -29,25 +35,43 @@ const noPermission = "No permission to list directory"
 // directory is listed as one when fsys follows it (os.DirFS does; the FS of
 // an os.Root does only for links that stay inside the root).
 //
-// It looks for no index file: put an index handler in front of it. It sets
-// no Last-Modified, so a conditional middleware in front never answers 304
-// for a listing.
+// A directory holding an index page (index.html or index.htm, see
+// [WithIndexNames]) is not listed but passed to next, which serves the
+// page (fileserver.New or fileserver.Index), so the result does not depend
+// on which of them is stacked first. A listing has no validators; the
+// request's If-None-Match and If-Match are answered for it ("*" matches
+// it) by the same rules as the conditional package's, and it is never 304
+// by If-Modified-Since. A directory that cannot be read for want of
+// descriptors is answered 503 with Retry-After.
 //
-// New panics if an option is given nil or [WithTemplate] and
-// [WithRichListing] are combined.
+// New panics if fsys or an option is nil, if [WithTemplate], [WithHide] or
+// [WithLocation] is given nil, or if [WithTemplate] and [WithRichListing]
+// are combined; the middleware panics when wrapping a nil handler.
 func New(fsys fs.FS, opts ...Option) func(http.Handler) http.Handler {
 	if fsys == nil {
 		panic("dirlist: nil fs.FS")
 	}
 	c := config{loc: time.UTC}
 	for _, o := range opts {
+		if o == nil {
+			panic("dirlist: nil Option")
+		}
 		o(&c)
 	}
 	switch {
-	case c.badNil != "":
-		panic("dirlist: " + c.badNil + " given nil")
+	case c.tmplSet && c.tmpl == nil:
+		panic("dirlist: WithTemplate given nil")
+	case slices.ContainsFunc(c.hide, func(f func(string) bool) bool { return f == nil }):
+		panic("dirlist: WithHide given nil")
+	case c.loc == nil:
+		panic("dirlist: WithLocation given nil")
 	case c.rich && c.tmpl != nil:
 		panic("dirlist: WithRichListing and WithTemplate cannot be combined")
+	}
+	for _, n := range c.index {
+		if n == "" || n == "." || n == ".." || strings.ContainsAny(n, "/\x00") {
+			panic(fmt.Sprintf("dirlist: WithIndexNames: invalid name %q", n))
+		}
 	}
 	h := &handler{fsys: fsys, cfg: c, tmpl: c.tmpl}
 	if len(c.hide) > 0 {
@@ -65,6 +89,9 @@ func New(fsys fs.FS, opts ...Option) func(http.Handler) http.Handler {
 		h.csp = richCSP()
 	}
 	return func(next http.Handler) http.Handler {
+		if next == nil {
+			panic("dirlist: nil next handler")
+		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h.serve(w, r, next)
 		})
@@ -89,8 +116,23 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 		next.ServeHTTP(w, r)
 		return
 	}
-	if fi, err := fs.Stat(h.fsys, name); err != nil || !fi.IsDir() {
+	fi, err := fs.Stat(h.fsys, name)
+	if err != nil && httperr.Transient(err) {
+		httperr.Unavailable(w, err)
+		return
+	}
+	if err != nil || !fi.IsDir() {
 		next.ServeHTTP(w, r)
+		return
+	}
+	if index, err := indexpage.Find(h.fsys, name, h.cfg.index); err != nil {
+		httperr.Unavailable(w, err)
+		return
+	} else if index != "" {
+		next.ServeHTTP(w, r)
+		return
+	}
+	if precond.Present(r.Header) && precond.Write(w, precond.Evaluate(r, w.Header(), nil)) {
 		return
 	}
 
@@ -98,7 +140,11 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 	python := !asJSON && h.tmpl == nil
 	entries, err := readEntries(h.fsys, name, h.hide, !python, h.cfg.loc)
 	if err != nil {
-		http.Error(w, noPermission, http.StatusNotFound)
+		if httperr.Transient(err) {
+			httperr.Unavailable(w, err)
+		} else {
+			httperr.Error(w, noPermission, http.StatusNotFound)
+		}
 		return
 	}
 

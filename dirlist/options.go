@@ -10,12 +10,13 @@ import (
 type Option func(*config)
 
 type config struct {
-	rich   bool
-	tmpl   *template.Template
-	json   bool
-	hide   []func(name string) bool
-	loc    *time.Location
-	badNil string // the option that was given nil, reported by New
+	rich    bool
+	tmpl    *template.Template
+	json    bool
+	hide    []func(name string) bool
+	loc     *time.Location
+	tmplSet bool     // WithTemplate was given (New checks it was not nil)
+	index   []string // index pages that leave a directory to next; nil: the default
 }
 
 // WithRichListing serves a richer HTML page instead of Python's: size and
@@ -40,12 +41,7 @@ func WithRichListing() Option {
 //
 // Default: none, the page is Python's.
 func WithTemplate(t *template.Template) Option {
-	return func(c *config) {
-		if t == nil {
-			c.badNil = "WithTemplate"
-		}
-		c.tmpl = t
-	}
+	return func(c *config) { c.tmpl, c.tmplSet = t, true }
 }
 
 // WithJSON also answers listings as JSON (the [Listing] structure,
@@ -60,22 +56,18 @@ func WithJSON() Option {
 }
 
 // WithHide leaves out of listings the names for which hide returns true.
-// It only hides names from the listing; serving the files is the file
-// handler's business. It may be given several times: a name is hidden when
-// any of them says so.
+// It only affects listings: the names are still served to a request that
+// names them; put dotfiles.New (or a handler of your own) in front to refuse
+// those requests. It may be given several times: a name is hidden when any
+// of them says so.
 //
 // Default: every name is listed, as Python does.
 func WithHide(hide func(name string) bool) Option {
-	return func(c *config) {
-		if hide == nil {
-			c.badNil = "WithHide"
-		}
-		c.hide = append(c.hide, hide)
-	}
+	return func(c *config) { c.hide = append(c.hide, hide) }
 }
 
-// WithHideDotfiles leaves names that start with "." out of listings, like
-// [WithHide] with a function that says so.
+// WithHideDotfiles leaves names that start with "." out of listings, as
+// [WithHide] does; pair it with dotfiles.New to refuse them too.
 //
 // Default: dotfiles are listed, as Python does.
 func WithHideDotfiles() Option {
@@ -87,10 +79,16 @@ func WithHideDotfiles() Option {
 //
 // Default: time.UTC.
 func WithLocation(loc *time.Location) Option {
-	return func(c *config) {
-		if loc == nil {
-			c.badNil = "WithLocation"
-		}
-		c.loc = loc
-	}
+	return func(c *config) { c.loc = loc }
+}
+
+// WithIndexNames sets the index pages whose presence leaves a directory to
+// the next handler instead of listing it, so that the listing gives way to
+// the index page whichever of the two is stacked first. Use the names given
+// to fileserver.Index.
+//
+// Default: "index.html", "index.htm", Python's.
+func WithIndexNames(names ...string) Option {
+	names = append([]string{}, names...)
+	return func(c *config) { c.index = names }
 }

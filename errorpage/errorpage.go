@@ -2,6 +2,7 @@ package errorpage
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"mime"
 	"net"
@@ -9,6 +10,8 @@ import (
 	"strconv"
 
 	"github.com/felixge/httpsnoop"
+
+	"github.com/simplehttp/simplehttp/internal/httperr"
 )
 
 // An Option configures the middleware returned by [New].
@@ -17,82 +20,91 @@ type Option func(*config)
 type config struct {
 	template    string
 	contentType string
+	pages       map[int]fixedPage
+	errs        []string
 }
 
-// WithTemplate sets the page as a [text/template] executed with a [Page]:
-// {{.Code}}, {{.Message}} and {{.Explain}}. When the content type is HTML
-// (text/html or application/xhtml+xml), Message and Explain arrive already
-// escaped the way Python escapes them (&, < and >), so the template must
-// not escape them again. The default is [DefaultTemplate], Python's page.
-// New panics when the template does not parse or does not execute; should
-// it fail on a request all the same, Python's page is sent instead.
-func WithTemplate(text string) Option {
-	return func(c *config) { c.template = text }
+// fixedPage is a page of WithPage.
+type fixedPage struct {
+	body        []byte
+	contentType string
 }
 
-// WithContentType sets the Content-Type of the page. The default is
-// [DefaultContentType], Python's "text/html;charset=utf-8". New panics when
-// ct is not a valid media type.
-func WithContentType(ct string) Option {
-	return func(c *config) { c.contentType = ct }
+// WithPageTemplate sets the page as a [text/template] executed with a
+// [Page] and sent as contentType. Message and Explain are escaped for that
+// type: for HTML and XML as Python escapes them (&, < and >; fit for
+// element content, not attribute values), for JSON as the inside of a JSON
+// string (the template supplies the quotes), for any other type with their
+// control characters written as \xNN. The default is [DefaultTemplate] as
+// [DefaultContentType], Python's page.
+func WithPageTemplate(contentType, text string) Option {
+	return func(c *config) { c.contentType, c.template = contentType, text }
+}
+
+// WithPage sends body as the page of every error with status code, as
+// contentType, instead of the templated page. Several WithPage options
+// may be given, one per code.
+func WithPage(code int, body []byte, contentType string) Option {
+	return func(c *config) {
+		if code < 400 || code > 599 {
+			c.errs = append(c.errs, fmt.Sprintf("WithPage: status %d is not an error (400-599)", code))
+			return
+		}
+		if _, _, err := mime.ParseMediaType(contentType); err != nil {
+			c.errs = append(c.errs, fmt.Sprintf("WithPage: invalid media type %q", contentType))
+			return
+		}
+		if c.pages == nil {
+			c.pages = make(map[int]fixedPage)
+		}
+		c.pages[code] = fixedPage{body: append([]byte(nil), body...), contentType: contentType}
+	}
 }
 
 // New returns middleware that replaces the body of every error response
-// (status 400 and above) with a page, by default the one Python 3.12's
-// http.server sends, with its headers: Connection: close, Content-Type:
-// text/html;charset=utf-8 and the page's Content-Length.
+// (status 400 and above) that a handler sends the [http.Error] way (text/plain,
+// or no Content-Type) with a page: by default Python 3.12's, with its
+// headers Connection: close, Content-Type: text/html;charset=utf-8 and
+// Content-Length. The page's Message is the handler's message when the body
+// is one (see README), else Python's short message for the status; an
+// error with any other Content-Type, and every response below 400, passes
+// through untouched.
 //
-// The handler reports errors the http.Error way: a status and a
-// text/plain one-line message. The page's Message is that message when the
-// response's Content-Type is text/plain and its body is one line ending in
-// a single "\n" (at most 64 KiB, with no other \n or \r); otherwise it is
-// Python's short message for the status, or "???" when Python has none.
-// Explain is Python's explanation for the status, or "???".
+// A page keeps the handler's other headers except those that described the
+// replaced body or a successful response (Content-Encoding, Content-Range but
+// a 416's, ETag, Last-Modified, Cache-Control, ...). For HEAD it sends the
+// same headers and no body.
 //
-// A response whose Content-Type is anything but text/plain (an HTML page,
-// JSON, an image) is the handler's own error document and passes
-// through untouched, as do all responses below 400 (so 1xx, 204, 205 and
-// 304 never get a page, a Content-Type or a Content-Length from it).
-//
-// A replaced response keeps the handler's other headers (Allow,
-// WWW-Authenticate, Retry-After, Set-Cookie, ...) except those describing
-// the replaced body: Content-Encoding, Content-Range, Content-Language,
-// Content-Disposition, ETag, Last-Modified, Accept-Ranges and the
-// X-Content-Type-Options that http.Error adds (Python sends none of them).
-// Changes the handler makes to the headers after its WriteHeader are
-// ignored, as net/http ignores them. For HEAD the headers are the same,
-// Content-Length included, and no body is sent.
-//
-// The writer is wrapped with httpsnoop, which keeps exactly the optional
-// interfaces the original has (http.Flusher, http.Hijacker, io.ReaderFrom
-// and the rest). Responses below 400 and untouched error documents go
-// straight through, ReadFrom included, so sendfile still happens; for an
-// error being replaced, the middleware keeps at most 64 KiB of the
-// text/plain body the handler writes (Write and ReadFrom report success),
-// reads no further from a ReadFrom source, nothing at all when the
-// body has no Content-Type, and ignores Flush until the page is sent after
-// the handler returns (or when it hijacks the connection: the page goes out
-// first, as net/http sends a written status first). It belongs outermost,
+// The writer keeps the optional interfaces of the original (httpsnoop):
+// http.Flusher, http.Hijacker, io.ReaderFrom (sendfile) and the rest. New
+// panics, with a message starting "errorpage: ", on a nil option or an
+// invalid one; the middleware panics on a nil handler. It belongs outermost,
 // so that it sees every error of the stack.
 func New(opts ...Option) func(http.Handler) http.Handler {
 	c := config{template: DefaultTemplate, contentType: DefaultContentType}
 	for _, opt := range opts {
+		if opt == nil {
+			panic("errorpage: nil Option")
+		}
 		opt(&c)
 	}
-	if !validContentType(c.contentType) {
-		panic("errorpage: WithContentType: invalid media type " + strconv.Quote(c.contentType))
+	if len(c.errs) > 0 {
+		panic("errorpage: " + c.errs[0])
 	}
 	rd, err := newRenderer(c.template, c.contentType)
 	if err != nil {
-		panic("errorpage: WithTemplate: " + err.Error())
+		panic("errorpage: WithPageTemplate: " + err.Error())
 	}
 	fallback := rd
 	if c.template != DefaultTemplate || c.contentType != DefaultContentType {
 		fallback, _ = newRenderer(DefaultTemplate, DefaultContentType)
 	}
 	return func(next http.Handler) http.Handler {
+		if next == nil {
+			panic("errorpage: nil handler")
+		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ew := &writer{w: w, r: r, rd: rd, fallback: fallback}
+			ew := &writer{w: w, r: r, rd: rd, fallback: fallback, pages: c.pages}
 			next.ServeHTTP(ew.wrap(), r)
 			if ew.state == capturing {
 				ew.sendPage()
@@ -114,43 +126,30 @@ type writer struct {
 	w            http.ResponseWriter
 	r            *http.Request
 	rd, fallback *renderer // the page's renderer, and Python's for when it fails
+	pages        map[int]fixedPage
 	state        state
 
-	code     int
-	header   http.Header // the headers at WriteHeader time
-	plain    bool        // the error was declared text/plain
-	body     []byte      // at most maxMessage+1 bytes of the error body
-	overflow bool        // the body was longer than maxMessage
+	code   int
+	header http.Header // the headers at WriteHeader time
+	body   httperr.Body
 }
 
 // decide looks at the status the handler commits to.
 func (ew *writer) decide(code int) {
 	ct := ew.w.Header()["Content-Type"]
-	typed := len(ct) > 0
 	switch {
 	case code < 400:
 		ew.state = passing
-	case typed && !isPlainText(ct[0]):
+	case len(ct) > 0 && !httperr.IsPlainText(ct[0]):
 		ew.state = passing // the handler's own error document
 	default:
 		ew.state = capturing
 		ew.code = code
-		ew.plain = typed
+		if len(ct) == 0 {
+			ew.body.Lose() // no Content-Type: no message
+		}
 		ew.header = ew.w.Header().Clone()
 	}
-}
-
-// keep adds p to the captured body, up to the bound.
-func (ew *writer) keep(p []byte) {
-	if ew.overflow || !ew.plain {
-		return
-	}
-	if len(ew.body)+len(p) > maxMessage {
-		ew.overflow = true
-		ew.body = nil
-		return
-	}
-	ew.body = append(ew.body, p...)
 }
 
 func (ew *writer) wrap() http.ResponseWriter {
@@ -171,7 +170,7 @@ func (ew *writer) wrap() http.ResponseWriter {
 					ew.decide(http.StatusOK)
 				}
 				if ew.state == capturing {
-					ew.keep(b)
+					ew.body.Write(b)
 					return len(b), nil
 				}
 				return next(b)
@@ -183,7 +182,7 @@ func (ew *writer) wrap() http.ResponseWriter {
 					ew.decide(http.StatusOK)
 				}
 				if ew.state == capturing {
-					ew.keep([]byte(s))
+					ew.body.WriteString(s)
 					return len(s), nil
 				}
 				return next(s)
@@ -197,11 +196,11 @@ func (ew *writer) wrap() http.ResponseWriter {
 				if ew.state == capturing {
 					// Read no more than could still make a message, and
 					// nothing when the body cannot be one.
-					if !ew.plain || ew.overflow {
+					if !ew.body.Possible() {
 						return 0, nil
 					}
-					b, err := io.ReadAll(io.LimitReader(src, int64(maxMessage+1-len(ew.body))))
-					ew.keep(b)
+					b, err := io.ReadAll(io.LimitReader(src, int64(ew.body.Room()+1)))
+					ew.body.Write(b)
 					return int64(len(b)), err
 				}
 				return next(src)
@@ -212,9 +211,11 @@ func (ew *writer) wrap() http.ResponseWriter {
 				if ew.state == undecided {
 					ew.decide(http.StatusOK)
 				}
-				if ew.state != capturing {
-					next()
+				if ew.state == capturing {
+					ew.body.Lose() // a streamed body is no message
+					return
 				}
+				next()
 			}
 		},
 		Hijack: func(next httpsnoop.HijackFunc) httpsnoop.HijackFunc {
@@ -233,34 +234,46 @@ func (ew *writer) wrap() http.ResponseWriter {
 }
 
 // describingBody are the handler's headers that described the body the page
-// replaces.
+// replaces; the headers of a successful response go too
+// (httperr.DropSuccessHeaders). A 416's Content-Range ("bytes */N") is
+// about the representation, not the body, and stays (RFC 9110 §15.5.17).
 var describingBody = [...]string{
-	"Content-Encoding", "Content-Range", "Content-Language", "Content-Disposition",
-	"Etag", "Last-Modified", "Accept-Ranges", "Transfer-Encoding", "X-Content-Type-Options",
+	"Content-Range", "Content-Language", "Content-Disposition",
+	"Accept-Ranges", "Transfer-Encoding", "X-Content-Type-Options",
 }
 
 // sendPage writes the page for the captured error.
 func (ew *writer) sendPage() {
-	msg, ok := "", false
-	if ew.plain && !ew.overflow {
-		msg, ok = message(ew.body)
-	}
-	rd := ew.rd
-	page, err := rd.render(newPage(ew.code, msg, ok, rd.html))
-	if err != nil {
-		rd = ew.fallback
-		page, _ = rd.render(newPage(ew.code, msg, ok, rd.html))
+	var page []byte
+	var contentType string
+	if fp, ok := ew.pages[ew.code]; ok {
+		page, contentType = fp.body, fp.contentType
+	} else {
+		msg, ok := ew.body.Message()
+		rd := ew.rd
+		var err error
+		page, err = rd.render(ew.code, msg, ok)
+		if err != nil {
+			rd = ew.fallback
+			page, _ = rd.render(ew.code, msg, ok)
+		}
+		contentType = rd.contentType
 	}
 	h := ew.w.Header()
 	clear(h)
 	for k, v := range ew.header {
 		h[k] = v
 	}
+	contentRange := h["Content-Range"]
 	for _, k := range describingBody {
 		delete(h, k)
 	}
+	httperr.DropSuccessHeaders(h)
+	if ew.code == http.StatusRequestedRangeNotSatisfiable && contentRange != nil {
+		h["Content-Range"] = contentRange
+	}
 	h.Set("Connection", "close")
-	h.Set("Content-Type", rd.contentType)
+	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(page)))
 	ew.w.WriteHeader(ew.code)
 	if ew.r.Method != http.MethodHead {
@@ -272,9 +285,4 @@ func (ew *writer) sendPage() {
 // final one (101 Switching Protocols is final).
 func informational(code int) bool {
 	return code >= 100 && code < 200 && code != http.StatusSwitchingProtocols
-}
-
-func validContentType(ct string) bool {
-	_, _, err := mime.ParseMediaType(ct)
-	return err == nil
 }

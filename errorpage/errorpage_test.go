@@ -137,6 +137,18 @@ var pageCases = []pageCase{
 			http.Error(w, "Unsupported method ('PUT')", 501)
 		}}, wantStatus: 501,
 		wantHeader: headersWith("Allow", "GET, HEAD", "Set-Cookie", "a=b", "Etag", "", "Last-Modified", "", "Content-Encoding", "", "Accept-Ranges", "")},
+	{name: "an outer Cache-Control, ETag and Last-Modified do not survive onto a page",
+		h: handler{header: map[string]string{"Cache-Control": "public, max-age=31536000, immutable", "Etag": `"v1"`,
+			"Last-Modified": "Sat, 03 Feb 2001 04:05:06 GMT", "Content-Type": "text/plain; charset=utf-8"}, status: 404, body: "File not found\n"},
+		wantStatus: 404, wantBody: page404, wantHeader: headersWith("Cache-Control", "", "Etag", "", "Last-Modified", "")},
+	{name: "a 416 keeps its Content-Range (RFC 9110 §15.5.17)",
+		h: handler{header: map[string]string{"Content-Range": "bytes */1234", "Content-Type": "text/plain; charset=utf-8"}, status: 416,
+			body: "Requested Range Not Satisfiable\n"}, wantStatus: 416,
+		wantBody:   pageWith(416, "Requested Range Not Satisfiable", "Cannot satisfy request range"),
+		wantHeader: headersWith("Content-Range", "bytes */1234")},
+	{name: "other errors lose Content-Range",
+		h: handler{header: map[string]string{"Content-Range": "bytes 0-9/1234", "Content-Type": "text/plain; charset=utf-8"}, status: 500,
+			body: "boom\n"}, wantStatus: 500, wantHeader: headersWith("Content-Range", "")},
 	{name: "header changes after WriteHeader are ignored",
 		h: handler{header: map[string]string{"Content-Type": "text/plain"}, status: 404, after: func(w http.ResponseWriter) {
 			w.Header().Set("X-Late", "1")
@@ -249,20 +261,26 @@ func TestOptions(t *testing.T) {
 		wantBody string
 	}{
 		{"plain text page is not escaped",
-			[]errorpage.Option{errorpage.WithTemplate("{{.Code}} {{.Message}}: {{.Explain}}\n"), errorpage.WithContentType("text/plain; charset=utf-8")},
+			[]errorpage.Option{errorpage.WithPageTemplate("text/plain; charset=utf-8", "{{.Code}} {{.Message}}: {{.Explain}}\n")},
 			httpError("a < b & c", 404), "text/plain; charset=utf-8", "404 a < b & c: Nothing matches the given URI\n"},
 		{"HTML page is escaped",
-			[]errorpage.Option{errorpage.WithTemplate("<b>{{.Message}}</b>")},
+			[]errorpage.Option{errorpage.WithPageTemplate(errorpage.DefaultContentType, "<b>{{.Message}}</b>")},
 			httpError("a < b & c", 404), "text/html;charset=utf-8", "<b>a &lt; b &amp; c</b>"},
 		{"XHTML page is escaped",
-			[]errorpage.Option{errorpage.WithTemplate("<b>{{.Message}}</b>"), errorpage.WithContentType("application/xhtml+xml")},
+			[]errorpage.Option{errorpage.WithPageTemplate("application/xhtml+xml", "<b>{{.Message}}</b>")},
 			httpError("<x>", 404), "application/xhtml+xml", "<b>&lt;x&gt;</b>"},
 		{"JSON page",
-			[]errorpage.Option{errorpage.WithTemplate(`{"code":{{.Code}},"message":{{printf "%q" .Message}}}`), errorpage.WithContentType("application/json")},
+			[]errorpage.Option{errorpage.WithPageTemplate("application/json", `{"code":{{.Code}},"message":"{{.Message}}"}`)},
 			httpError(`say "hi"`, 400), "application/json", `{"code":400,"message":"say \"hi\""}`},
 		{"a template failing on a request falls back to Python's page",
-			[]errorpage.Option{errorpage.WithTemplate(`{{if eq .Code 404}}{{.Message}}{{else}}{{index .Message 99}}{{end}}`)},
+			[]errorpage.Option{errorpage.WithPageTemplate(errorpage.DefaultContentType, `{{if eq .Code 404}}{{.Message}}{{else}}{{index .Message 99}}{{end}}`)},
 			httpError("File not found", 500), "text/html;charset=utf-8", pageWith(500, "File not found", "Server got itself in trouble")},
+		{"a fixed page for its code",
+			[]errorpage.Option{errorpage.WithPage(404, []byte("<h1>gone</h1>\n"), "text/html; charset=utf-8")},
+			httpError("File not found", 404), "text/html; charset=utf-8", "<h1>gone</h1>\n"},
+		{"a fixed page leaves other codes to the template",
+			[]errorpage.Option{errorpage.WithPage(404, []byte("gone\n"), "text/plain")},
+			httpError("No permission", 403), "text/html;charset=utf-8", pageWith(403, "No permission", "Request forbidden -- authorization will not help")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
@@ -272,22 +290,31 @@ func TestOptions(t *testing.T) {
 			assert.Equal(t, strconv.Itoa(len(tc.wantBody)), rec.Header().Get("Content-Length"))
 		})
 	}
+}
+
+// TestPanics pins the programmer errors New and the middleware refuse, with
+// the package's name first.
+func TestPanics(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		opt  errorpage.Option
+		f    func()
 		want string
 	}{
-		{"template does not parse", errorpage.WithTemplate("{{.Code"), "errorpage: WithTemplate: "},
-		{"template names a missing field", errorpage.WithTemplate("{{.Status}}"), "errorpage: WithTemplate: "},
-		{"invalid content type", errorpage.WithContentType("text html"), `errorpage: WithContentType: invalid media type "text html"`},
+		{"template does not parse", func() { errorpage.New(errorpage.WithPageTemplate("text/html", "{{.Code")) }, "errorpage: WithPageTemplate: "},
+		{"template names a missing field", func() { errorpage.New(errorpage.WithPageTemplate("text/html", "{{.Status}}")) }, "errorpage: WithPageTemplate: "},
+		{"invalid content type", func() { errorpage.New(errorpage.WithPageTemplate("text html", "x")) }, `errorpage: WithPageTemplate: invalid media type "text html"`},
+		{"page for a success", func() { errorpage.New(errorpage.WithPage(200, nil, "text/plain")) }, "errorpage: WithPage: status 200 is not an error"},
+		{"page with an invalid type", func() { errorpage.New(errorpage.WithPage(404, nil, "")) }, `errorpage: WithPage: invalid media type ""`},
+		{"nil option", func() { errorpage.New(nil) }, "errorpage: nil Option"},
+		{"nil handler, at wrap time", func() { errorpage.New()(nil) }, "errorpage: nil handler"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func() {
 				v := recover()
-				require.NotNil(t, v, "New must panic")
+				require.NotNil(t, v, "must panic")
 				assert.True(t, strings.HasPrefix(v.(string), tc.want), "%v", v)
 			}()
-			errorpage.New(tc.opt)
+			tc.f()
 		})
 	}
 }
@@ -396,4 +423,34 @@ func TestHEADWritesNoBody(t *testing.T) {
 	assert.Equal(t, 404, rec.Code)
 	assert.Equal(t, strconv.Itoa(len(page404)), rec.Header().Get("Content-Length"))
 	assert.Empty(t, rec.Body.String())
+}
+
+// TestErrorHeaders: the page for an error keeps a 416's Content-Range
+// (RFC 9110 §15.5.17) and drops the headers a handler in front set for a
+// successful response, so a 404 behind "Cache-Control: immutable" is not
+// cached for a year.
+func TestErrorHeaders(t *testing.T) {
+	for _, tc := range []struct {
+		code         int
+		contentRange string
+	}{
+		{http.StatusRequestedRangeNotSatisfiable, "bytes */20"},
+		{http.StatusNotFound, ""},
+	} {
+		h := errorpage.New()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+			w.Header().Set("Etag", `"x"`)
+			w.Header().Set("Last-Modified", "Tue, 14 Nov 2023 22:13:20 GMT")
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Content-Range", "bytes */20")
+			http.Error(w, "nope", tc.code)
+		}))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		assert.Equal(t, tc.code, rec.Code)
+		assert.Equal(t, tc.contentRange, rec.Header().Get("Content-Range"), tc.code)
+		for _, k := range []string{"Cache-Control", "Etag", "Last-Modified", "Content-Encoding"} {
+			assert.Empty(t, rec.Header().Values(k), "%d %s", tc.code, k)
+		}
+	}
 }

@@ -33,24 +33,34 @@ func Example() {
 	// </html>
 }
 
-func ExampleWithTemplate() {
-	mw := errorpage.New(
-		errorpage.WithTemplate("{{.Code}} {{.Message}}: {{.Explain}}.\n"),
-		errorpage.WithContentType("text/plain; charset=utf-8"),
-	)
+func ExampleWithPageTemplate() {
+	mw := errorpage.New(errorpage.WithPageTemplate("application/json",
+		`{"code":{{.Code}},"message":"{{.Message}}"}`+"\n"))
 	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/private" {
 			w.WriteHeader(http.StatusForbidden) // no message: Python's short one
 			return
 		}
-		http.Error(w, "Unsupported method ('PUT')", http.StatusNotImplemented)
+		http.Error(w, `Unsupported method ('P"T')`, http.StatusNotImplemented)
 	}))
 	for _, path := range []string{"/private", "/"} {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("PUT", path, nil))
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
 		fmt.Print(rec.Body.String())
 	}
 	// Output:
-	// 403 Forbidden: Request forbidden -- authorization will not help.
-	// 501 Unsupported method ('PUT'): Server does not support this operation.
+	// {"code":403,"message":"Forbidden"}
+	// {"code":501,"message":"Unsupported method ('P\"T')"}
+}
+
+func ExampleWithPage() {
+	mw := errorpage.New(errorpage.WithPage(http.StatusNotFound, []byte("<h1>Nothing here</h1>\n"), "text/html; charset=utf-8"))
+	h := mw(http.NotFoundHandler())
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/missing", nil))
+	fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
+	fmt.Print(rec.Body.String())
+	// Output:
+	// 404 text/html; charset=utf-8
+	// <h1>Nothing here</h1>
 }

@@ -2,6 +2,8 @@ package errorpage
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"mime"
 	"strings"
 	"text/template"
@@ -30,7 +32,8 @@ const DefaultTemplate = `<!DOCTYPE HTML>
 // before charset, as Python sends it).
 const DefaultContentType = "text/html;charset=utf-8"
 
-// Page is the data a template is executed with.
+// Page is the data a template is executed with. Message and Explain arrive
+// escaped for the page's content type (see [WithPageTemplate]).
 type Page struct {
 	// Code is the response's status code, such as 404.
 	Code int
@@ -41,30 +44,72 @@ type Page struct {
 	Explain string
 }
 
-// maxMessage bounds the error body kept to find the handler's message:
-// 64 KiB, the length of the longest request line Python accepts, which
-// bounds the paths its messages quote. A longer body is not a message.
-const maxMessage = 64 << 10
+// An escaping is how the texts put into a template are escaped.
+type escaping int
 
-// message returns the handler's one-line message from an error body, the
-// way http.Error writes it: one line of text followed by exactly one "\n".
-// It reports false for an empty or longer body, a body with another line
-// break (\n or \r), or one that does not end in "\n". Bytes that are not
-// UTF-8 become U+FFFD.
-func message(body []byte) (string, bool) {
-	if len(body) == 0 || len(body) > maxMessage || body[len(body)-1] != '\n' {
-		return "", false
+const (
+	escapeText escaping = iota // no control character
+	escapeHTML                 // & < >, as Python's html.escape(s, quote=False)
+	escapeJSON                 // the inside of a JSON string
+)
+
+// escapingFor returns the escaping for a page of content type ct.
+func escapingFor(ct string) escaping {
+	mt, _, _ := mime.ParseMediaType(ct)
+	switch {
+	case mt == "text/html" || mt == "application/xhtml+xml" || mt == "text/xml" ||
+		mt == "application/xml" || strings.HasSuffix(mt, "+xml"):
+		return escapeHTML
+	case mt == "application/json" || mt == "text/json" || strings.HasSuffix(mt, "+json"):
+		return escapeJSON
 	}
-	line := body[:len(body)-1]
-	if bytes.ContainsAny(line, "\r\n") {
-		return "", false
+	return escapeText
+}
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func (e escaping) escape(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	switch e {
+	case escapeHTML:
+		return htmlEscaper.Replace(s)
+	case escapeJSON:
+		// encoding/json also escapes <, >, & and U+2028/U+2029, so the
+		// string is safe inside a <script> too.
+		b, _ := json.Marshal(s)
+		return string(b[1 : len(b)-1])
 	}
-	return strings.ToValidUTF8(string(line), "\uFFFD"), true
+	return textEscape(s)
+}
+
+// textEscape writes the control characters of s (but tab), and the line
+// and paragraph separators, as \xNN and \uNNNN, so that a message stays on
+// its line.
+func textEscape(s string) string {
+	if !strings.ContainsFunc(s, breaksText) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !breaksText(r):
+			b.WriteRune(r)
+		case r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	return b.String()
+}
+
+func breaksText(r rune) bool {
+	return r < 0x20 && r != '\t' || r >= 0x7f && r <= 0x9f || r == '\u2028' || r == '\u2029'
 }
 
 // newPage fills in Page for code, with the handler's message if it gave
-// one, and HTML-escapes the texts when html is set.
-func newPage(code int, msg string, hasMsg bool, html bool) Page {
+// one, escaped by e.
+func newPage(code int, msg string, hasMsg bool, e escaping) Page {
 	p := Page{Code: code, Message: "???", Explain: "???"}
 	if st, ok := pystatus.Lookup(code); ok {
 		p.Message, p.Explain = st.Phrase, st.Explain
@@ -72,55 +117,37 @@ func newPage(code int, msg string, hasMsg bool, html bool) Page {
 	if hasMsg {
 		p.Message = msg
 	}
-	if html {
-		p.Message, p.Explain = escapeHTML(p.Message), escapeHTML(p.Explain)
-	}
+	p.Message, p.Explain = e.escape(p.Message), e.escape(p.Explain)
 	return p
-}
-
-// htmlEscaper replaces what Python's html.escape(s, quote=False) replaces.
-var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
-
-func escapeHTML(s string) string { return htmlEscaper.Replace(s) }
-
-// isHTML reports whether the media type of content type ct is HTML, which
-// decides whether the templated texts are escaped.
-func isHTML(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && (mt == "text/html" || mt == "application/xhtml+xml")
-}
-
-// isPlainText reports whether ct is text/plain, the type http.Error gives
-// its message.
-func isPlainText(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && mt == "text/plain"
 }
 
 // renderer executes the page template.
 type renderer struct {
 	tmpl        *template.Template
 	contentType string
-	html        bool
+	escaping    escaping
 }
 
 func newRenderer(text, contentType string) (*renderer, error) {
+	if _, _, err := mime.ParseMediaType(contentType); err != nil {
+		return nil, fmt.Errorf("invalid media type %q", contentType)
+	}
 	tmpl, err := template.New("errorpage").Parse(text)
 	if err != nil {
 		return nil, err
 	}
-	rd := &renderer{tmpl: tmpl, contentType: contentType, html: isHTML(contentType)}
+	rd := &renderer{tmpl: tmpl, contentType: contentType, escaping: escapingFor(contentType)}
 	// Execute once so a template naming a field Page lacks fails here.
-	if _, err := rd.render(newPage(404, "File not found", true, rd.html)); err != nil {
+	if _, err := rd.render(404, "File not found", true); err != nil {
 		return nil, err
 	}
 	return rd, nil
 }
 
-func (rd *renderer) render(p Page) ([]byte, error) {
+func (rd *renderer) render(code int, msg string, hasMsg bool) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(512)
-	if err := rd.tmpl.Execute(&buf, p); err != nil {
+	if err := rd.tmpl.Execute(&buf, newPage(code, msg, hasMsg, rd.escaping)); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

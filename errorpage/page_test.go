@@ -2,47 +2,112 @@ package errorpage
 
 import (
 	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simplehttp/simplehttp/internal/httperr"
+	"github.com/simplehttp/simplehttp/internal/httperr/httperrtest"
 )
 
-func TestMessage(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		body string
-		want string
-		ok   bool
-	}{
-		{"http.Error", "File not found\n", "File not found", true},
-		{"empty message", "\n", "", true},
-		{"empty body", "", "", false},
-		{"no final newline", "File not found", "", false},
-		{"two lines", "a\nb\n", "", false},
-		{"two final newlines", "a\n\n", "", false},
-		{"carriage return", "a\r\n", "", false},
-		{"invalid UTF-8", "caf\xe9\n", "caf\uFFFD", true},
-		{"at the bound", strings.Repeat("x", maxMessage-1) + "\n", strings.Repeat("x", maxMessage-1), true},
-		{"over the bound", strings.Repeat("x", maxMessage) + "\n", "", false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, ok := message([]byte(tc.body))
-			assert.Equal(t, tc.ok, ok)
-			assert.Equal(t, tc.want, got)
+// recorder is a ResponseRecorder with ReadFrom, as net/http's writer has.
+type recorder struct{ *httptest.ResponseRecorder }
+
+func (r recorder) ReadFrom(src io.Reader) (int64, error) { return io.Copy(r.ResponseRecorder, src) }
+
+// TestMessageRule applies the message rule shared with logging (the table
+// in internal/httperr/testdata) to pages: the page carries the handler's
+// message when the body is one, else Python's short message; an error with
+// a Content-Type other than text/plain is the handler's own document and
+// passes through.
+func TestMessageRule(t *testing.T) {
+	h := New(WithPageTemplate("application/json", `{"m":"{{.Message}}"}`))
+	for _, c := range httperrtest.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			rec := recorder{httptest.NewRecorder()}
+			h(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { c.Serve(w) })).
+				ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+			assert.Equal(t, http.StatusNotFound, rec.Code)
+			if c.ContentType != "" && !httperr.IsPlainText(c.ContentType) {
+				assert.Equal(t, c.Body(), rec.Body.String(), "the handler's own document")
+				return
+			}
+			var page struct{ M string }
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &page), rec.Body.String())
+			want := "Not Found"
+			if c.IsMessage {
+				want = c.Message
+			}
+			assert.Equal(t, want, page.M)
 		})
 	}
 }
 
-func TestEscapeHTML(t *testing.T) {
-	// html.escape(s, quote=False) in Python 3.12.
-	assert.Equal(t, `&amp;lt; &lt;b&gt; "q" 'q' &amp;amp;`, escapeHTML(`&lt; <b> "q" 'q' &amp;`))
+// hostile are messages a client can put into a page: Python's 501 quotes
+// the method, its 400s the request line.
+var hostile = []string{
+	`Unsupported method ('P"T')`,
+	`Unsupported method ('</script><script>alert(1)</script>')`,
+	"Bad request syntax ('a\u2028b\u2029c')",
+	"control \x00\x01\x1b[31m\x7f\u0085 characters",
+	`back\slash and "quotes" and 'single' & <tags>`,
+	"invalid UTF-8 \xff\xfe",
+	"tab\tstays",
 }
 
-// FuzzMessage checks the message rule and the page built from it on any
-// error body: the page is valid UTF-8, the message never breaks out of its
-// paragraph, and an accepted message is the body's one line.
+// TestEscaping puts hostile messages into pages of each kind of content.
+func TestEscaping(t *testing.T) {
+	t.Run("JSON is valid JSON and says the message", func(t *testing.T) {
+		for _, ct := range []string{"application/json", "application/problem+json", "text/json; charset=utf-8"} {
+			rd, err := newRenderer(`{"code":{{.Code}},"message":"{{.Message}}","explain":"{{.Explain}}"}`, ct)
+			require.NoError(t, err)
+			for _, msg := range hostile {
+				page, err := rd.render(501, msg, true)
+				require.NoError(t, err)
+				require.True(t, json.Valid(page), "%s: %s", ct, page)
+				var got struct {
+					Code             int
+					Message, Explain string
+				}
+				require.NoError(t, json.Unmarshal(page, &got))
+				assert.Equal(t, strings.ToValidUTF8(msg, "\uFFFD"), got.Message)
+				assert.NotContains(t, string(page), "</script>")
+				assert.NotContains(t, string(page), "\u2028")
+			}
+		}
+	})
+	t.Run("HTML as Python's html.escape(s, quote=False)", func(t *testing.T) {
+		assert.Equal(t, `&amp;lt; &lt;b&gt; "q" 'q' &amp;amp;`, escapeHTML.escape(`&lt; <b> "q" 'q' &amp;`))
+		rd, err := newRenderer(DefaultTemplate, DefaultContentType)
+		require.NoError(t, err)
+		page, err := rd.render(501, `Unsupported method ('</script>"')`, true)
+		require.NoError(t, err)
+		assert.Contains(t, string(page), `<p>Message: Unsupported method ('&lt;/script&gt;"').</p>`)
+	})
+	t.Run("plain text keeps each message on its line", func(t *testing.T) {
+		rd, err := newRenderer("{{.Code}} {{.Message}}\n", "text/plain; charset=utf-8")
+		require.NoError(t, err)
+		for _, msg := range hostile {
+			page, err := rd.render(400, msg, true)
+			require.NoError(t, err)
+			require.True(t, utf8.Valid(page))
+			body := strings.TrimSuffix(string(page), "\n")
+			assert.False(t, strings.ContainsFunc(body, breaksText), "%q", page)
+		}
+		assert.Equal(t, `a\u2028b \x1b[31m \x00 \x85 tab	ok`, escapeText.escape("a\u2028b \x1b[31m \x00 \u0085 tab\tok"))
+		assert.Equal(t, `Unsupported method ('P"T')`, escapeText.escape(`Unsupported method ('P"T')`))
+	})
+}
+
+// FuzzMessage checks the page built from any error body: the page is valid
+// UTF-8 and the message never breaks out of its paragraph.
 func FuzzMessage(f *testing.F) {
 	for _, s := range []string{"File not found\n", "Unsupported method ('<&>')\n", "\n", "", "a\nb\n", "caf\xe9\n", "<script>\n"} {
 		f.Add([]byte(s))
@@ -52,18 +117,8 @@ func FuzzMessage(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		msg, ok := message(body)
-		if ok {
-			if strings.ContainsAny(msg, "\r\n") || !utf8.ValidString(msg) {
-				t.Fatalf("message(%q) = %q", body, msg)
-			}
-			if utf8.Valid(body) && msg+"\n" != string(body) {
-				t.Fatalf("message(%q) = %q, not the body's line", body, msg)
-			}
-		} else if msg != "" {
-			t.Fatalf("message(%q) = %q, false", body, msg)
-		}
-		page, err := rd.render(newPage(404, msg, ok, rd.html))
+		msg, ok := httperr.Message("text/plain", body)
+		page, err := rd.render(404, msg, ok)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -145,8 +145,9 @@ func TestErrorBodyIsBounded(t *testing.T) {
 	}
 }
 
-// TestFlushHeldBack: flushing an error being replaced does not send it;
-// flushing anything else does.
+// TestFlushHeldBack: flushing an error being replaced does not send it (a
+// flushed body is no message: the page has Python's); flushing anything
+// else does.
 func TestFlushHeldBack(t *testing.T) {
 	srv := httptest.NewServer(errorpage.New()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/stream" {
@@ -163,7 +164,7 @@ func TestFlushHeldBack(t *testing.T) {
 	got, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Equal(t, 404, resp.StatusCode)
-	assert.Equal(t, page404, string(got))
+	assert.Equal(t, pageWith(404, "Not Found", "Nothing matches the given URI"), string(got))
 
 	resp, err = srv.Client().Get(srv.URL + "/stream")
 	require.NoError(t, err)

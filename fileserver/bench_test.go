@@ -24,8 +24,9 @@ func BenchmarkSmallFile(b *testing.B) {
 		h    http.Handler
 	}{
 		{"fileserver/os.Root", fileserver.New(root.FS())},
+		{"fileserver/RootFS", fileserver.New(fileserver.RootFS(root))},
 		{"fileserver/os.DirFS", fileserver.New(os.DirFS(dir))},
-		{"fileserver/os.Root/no-extras", fileserver.New(root.FS(), fileserver.WithoutETag(), fileserver.WithoutRanges())},
+		{"fileserver/os.Root/no-extras", fileserver.New(root.FS(), fileserver.WithPythonHeaders())},
 		{"http.FileServer/http.Dir", http.FileServer(http.Dir(dir))},
 		{"http.FileServer/http.FS(os.Root)", http.FileServer(http.FS(root.FS()))},
 	}
@@ -66,7 +67,7 @@ func BenchmarkUndatedFile(b *testing.B) {
 	}{
 		{"embed.FS", "/testdata/site/hello.txt", fileserver.New(embedded)},
 		{"MapFS-1MiB", "/big.js", fileserver.New(mapFS)},
-		{"MapFS-1MiB/no-etag", "/big.js", fileserver.New(mapFS, fileserver.WithoutETag())},
+		{"MapFS-1MiB/no-etag", "/big.js", fileserver.New(mapFS, fileserver.WithPythonHeaders())},
 	}
 	for _, tt := range tests {
 		b.Run(tt.name, func(b *testing.B) {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,6 +37,16 @@ func TestFileChangesWhileServed(t *testing.T) {
 			return errors.Join(err, f.Close())
 		}, nil},
 		{"shrinks", func(p string) error { return os.Truncate(p, 1<<20) }, io.ErrUnexpectedEOF},
+		// The open file goes on being sent whole; the new one is for the
+		// next request.
+		{"replaced", func(p string) error {
+			q := p + ".new"
+			if err := os.WriteFile(q, []byte("new"), 0o644); err != nil {
+				return err
+			}
+			return os.Rename(q, p)
+		}, nil},
+		{"removed", os.Remove, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,6 +54,7 @@ func TestFileChangesWhileServed(t *testing.T) {
 			p := filepath.Join(dir, "f.bin")
 			require.NoError(t, os.WriteFile(p, []byte("start"), 0o644))
 			require.NoError(t, os.Truncate(p, size))
+			fds := openFiles(t)
 			srv := httptest.NewServer(fileserver.New(rootFS(t, dir).FS()))
 			defer srv.Close()
 
@@ -65,6 +77,18 @@ func TestFileChangesWhileServed(t *testing.T) {
 				assert.ErrorIs(t, err, tt.wantErr)
 				assert.Less(t, n, int64(size-5))
 			}
+			res.Body.Close()
+			srv.Close()
+			assert.Eventually(t, func() bool { return openFiles(t) <= fds+1 }, 10*time.Second, 10*time.Millisecond,
+				"the served file is closed (the root itself stays open until cleanup)")
 		})
 	}
+}
+
+// openFiles counts this process's open descriptors.
+func openFiles(t *testing.T) int {
+	t.Helper()
+	des, err := os.ReadDir("/proc/self/fd")
+	require.NoError(t, err)
+	return len(des)
 }

@@ -1,14 +1,15 @@
 // Package fileserver serves files the way Python 3.12's
 // `python -m http.server` does, as plain net/http pieces:
 //
-//   - [New] is the terminal handler: GET and HEAD of regular files with
-//     Python's Content-Type, Content-Length and Last-Modified, the 301 that
-//     adds a directory's trailing slash, 404 "File not found" and 501
-//     "Unsupported method ('PUT')". Beyond Python it serves byte ranges and
-//     a strong ETag, without changing the answer to any request that
-//     carries no Range, If-None-Match or If-Range.
-//   - [Index] is the middleware that serves a directory's index.html (or
-//     index.htm) in place of the directory.
+//   - [New] is the terminal handler and a drop-in replacement for
+//     [net/http.FileServerFS]: GET and HEAD of regular files with Python's
+//     Content-Type, Content-Length and Last-Modified, a directory's
+//     index.html, the 301 that adds a directory's trailing slash, 404 "File
+//     not found" and 501 "Unsupported method ('PUT')"; and, as
+//     http.FileServer, byte ranges, a strong ETag and every precondition
+//     (If-Modified-Since read as Python reads it).
+//   - [Index] is the middleware that serves a directory's index page in
+//     place of the directory, with names of your choosing.
 //   - [ContentType] is Python's guess_type, from an embedded table, so the
 //     answer does not depend on the host.
 //
@@ -36,7 +37,8 @@
 //	h := fileserver.Index(fsys)(fileserver.New(fsys))
 //	log.Fatal(http.ListenAndServe(":8000", h))
 //
-// A listing middleware (package dirlist) goes between [Index] and [New];
-// the conditional package goes in front of [Index] for Python's
-// If-Modified-Since handling, which [New] leaves alone.
+// Each piece is complete alone and works in any order with the other
+// packages of the module (README, "The contract"): a listing middleware
+// (package dirlist) in front of [New] lists directories without an index
+// page; the conditional package in front changes nothing for files.
 package fileserver

@@ -18,7 +18,7 @@ func Example() {
 		"hello.txt":       {Data: []byte("hello\n"), ModTime: mtime},
 		"docs/index.html": {Data: []byte("<h1>docs</h1>\n"), ModTime: mtime},
 	}
-	h := fileserver.Index(fsys)(fileserver.New(fsys, fileserver.WithoutETag()))
+	h := fileserver.Index(fsys)(fileserver.New(fsys, fileserver.WithPythonHeaders()))
 
 	for _, req := range []struct{ method, target string }{
 		{"GET", "/hello.txt"},

@@ -4,73 +4,80 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
 	"github.com/felixge/httpsnoop"
 
+	"github.com/simplehttp/simplehttp/internal/httperr"
+	"github.com/simplehttp/simplehttp/internal/indexpage"
+	"github.com/simplehttp/simplehttp/internal/precond"
 	"github.com/simplehttp/simplehttp/internal/pyrepr"
+	"github.com/simplehttp/simplehttp/internal/rootfs"
 	"github.com/simplehttp/simplehttp/internal/urlpath"
 )
 
-// New returns the terminal file handler serving fsys, Python's
-// SimpleHTTPRequestHandler without the directory listing:
+// New returns a handler that serves the files of fsys, a drop-in
+// replacement for [http.FileServerFS] that answers as Python 3.12's
+// http.server does where Python decides:
 //
 //   - GET and HEAD only; any other method is 501 "Unsupported method ('PUT')".
-//   - A directory requested without a trailing slash is a 301 to the same
-//     path plus "/" (query and fragment kept), with Content-Length: 0, no
-//     Content-Type and no body.
-//   - A directory requested with a trailing slash is 404 "File not found":
-//     put [Index] and a listing middleware in front to serve those.
-//   - A regular file is 200 with Content-Type ([ContentType]),
-//     Content-Length, Last-Modified and its bytes (HEAD: no bytes).
-//   - Anything else (missing, unreadable, not a regular file, a file asked
-//     for with a trailing slash, a name that cannot be mapped) is 404
-//     "File not found".
+//   - A regular file is 200 with Content-Type ([ContentType]; one set by a
+//     handler in front is kept), Content-Length, Last-Modified and its bytes.
+//   - A directory without its trailing slash is a bare 301 to the same path
+//     plus "/" (query kept). With the slash, its index.html, else its
+//     index.htm (Python's index pages), is served; without one it is 404:
+//     a listing middleware in front (package dirlist) lists it.
+//   - Anything else that cannot be served (missing, not a regular file, a
+//     file asked for with a trailing slash, a path that cannot be mapped)
+//     is 404 "File not found"; a shortage of descriptors or memory is 503
+//     with Retry-After.
 //
-// Beyond Python, by default, a strong ETag is sent with Accept-Ranges, and
-// Range, If-Range and If-None-Match are honoured (206, 416,
-// multipart/byteranges, 304). A request carrying none of Range,
-// If-None-Match and If-Range gets Python's status, headers and body.
-// If-Modified-Since, If-Unmodified-Since and If-Match are ignored here:
-// Python's If-Modified-Since rule is the conditional package's job.
+// Beyond Python, as http.FileServer: a strong ETag (one set in front is
+// kept and used instead) and Accept-Ranges; Range and If-Range (206, 416
+// with Content-Range, multipart/byteranges); and every precondition,
+// If-Match, If-Unmodified-Since, If-None-Match and If-Modified-Since (read
+// with Python's rule), in the order of RFC 9110 §13.2.2 (304, 412). Error
+// responses carry no Cache-Control, ETag or Last-Modified. A request with
+// none of these headers gets Python's status, headers and body, plus ETag
+// and Accept-Ranges ([WithPythonHeaders] leaves those out too).
 //
-// Files are served with [http.ServeContent]; an *os.File (from os.Root.FS
-// or os.DirFS) goes out with sendfile when the connection allows it.
-// Errors are written with [http.Error].
-//
-// New panics if fsys is nil.
+// An *os.File (from os.Root.FS or os.DirFS) is sent with
+// [http.ServeContent], so the kernel sends it with sendfile. Errors are
+// written the [http.Error] way. New panics if fsys or an option is nil.
 func New(fsys fs.FS, opts ...Option) http.Handler {
 	if fsys == nil {
 		panic("fileserver: New: nil fs.FS")
 	}
 	c := newConfig(opts)
-	h := &handler{fsys: fsys, charset: c.charset, etag: c.etag, ranges: c.ranges}
-	// Python ignores these; its If-Modified-Since rule is the conditional
-	// package's job, and Go's date checks would answer differently.
-	h.hidden = []string{"If-Modified-Since", "If-Unmodified-Since", "If-Match"}
-	if !c.etag {
-		// ServeContent answers "If-None-Match: *" even without an ETag.
-		h.hidden = append(h.hidden, "If-None-Match")
+	return &handler{fsys: fsys, charset: c.charset, python: c.python, features: c.features}
+}
+
+// RootFS returns the file system of root, as root.FS() does, in a form
+// [New] opens each file of once, without blocking on a FIFO: one path
+// resolution per request instead of a stat and an open. It implements
+// fs.StatFS, fs.ReadDirFS, fs.ReadFileFS and fs.ReadLinkFS, so the other
+// packages take it as well. The caller keeps root and closes it.
+func RootFS(root *os.Root) fs.FS {
+	if root == nil {
+		panic("fileserver: RootFS: nil os.Root")
 	}
-	if !c.ranges {
-		h.hidden = append(h.hidden, "Range", "If-Range")
-	}
-	return h
+	return rootfs.New(root)
 }
 
 type handler struct {
 	fsys    fs.FS
 	charset string
-	etag    bool
-	ranges  bool
-	hidden  []string // request headers http.ServeContent must not see
+	python  bool // no ETag, no ranges
 	tags    etagCache
+
+	features features
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		http.Error(w, "Unsupported method ("+pyrepr.String(r.Method)+")", http.StatusNotImplemented)
+		httperr.Error(w, "Unsupported method ("+pyrepr.String(r.Method)+")", http.StatusNotImplemented)
 		return
 	}
 	name, trailingSlash, ok := urlpath.FromRequest(r)
@@ -78,54 +85,129 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		notFound(w)
 		return
 	}
-	// Stat before Open: opening a FIFO would block, and Python decides
-	// "directory or not" by stat as well.
-	info, err := fs.Stat(h.fsys, name)
-	switch {
-	case err != nil:
-		notFound(w)
-		return
-	case info.IsDir():
-		if trailingSlash {
-			notFound(w)
-		} else {
-			redirectToSlash(w, r)
+	f, info, err := h.open(name)
+	if err != nil {
+		if !h.features.spa || !h.serveSPA(w, r, name, err) {
+			openFailed(w, err)
 		}
 		return
-	case trailingSlash || !info.Mode().IsRegular():
-		notFound(w)
-		return
 	}
-	f, err := h.fsys.Open(name)
-	if err != nil {
+	if info.IsDir() {
+		if f != nil {
+			f.Close()
+		}
+		if !trailingSlash {
+			redirectToSlash(w, r)
+			return
+		}
+		index, err := indexpage.Find(h.fsys, name, nil)
+		if err != nil {
+			openFailed(w, err)
+			return
+		}
+		if index == "" {
+			notFound(w)
+			return
+		}
+		name = index
+		if f, info, err = h.open(name); err != nil {
+			openFailed(w, err)
+			return
+		}
+	} else if trailingSlash {
+		info = nil // a file asked for as a directory
+	}
+	if info == nil || !info.Mode().IsRegular() {
+		if f != nil {
+			f.Close()
+		}
 		notFound(w)
 		return
 	}
 	defer f.Close()
-	// The size and date sent are those of the file actually opened.
-	if info, err = f.Stat(); err != nil || !info.Mode().IsRegular() {
-		notFound(w)
+	if h.features.precompressed && h.servePrecompressed(w, r, name) {
 		return
 	}
 	h.serveFile(w, r, name, f, info)
 }
 
+// open opens name and returns it with its fstat. A directory or other
+// file that is not regular may come back without a file (and must not be
+// served); a FIFO is never opened the blocking way. With a file system that
+// can open without blocking (rootfs), the path is resolved once: open, then
+// fstat; otherwise it is stat'ed first, as a FIFO's open would hang.
+func (h *handler) open(name string) (fs.File, fs.FileInfo, error) {
+	if o, ok := h.fsys.(rootfs.Opener); ok {
+		f, err := o.OpenNonblock(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		info, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		return f, info, nil
+	}
+	info, err := fs.Stat(h.fsys, name)
+	if err != nil || !info.Mode().IsRegular() {
+		return nil, info, err
+	}
+	f, err := h.fsys.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The size and date sent are those of the file actually opened.
+	if info, err = f.Stat(); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, info, nil
+}
+
 func notFound(w http.ResponseWriter) {
-	http.Error(w, "File not found", http.StatusNotFound)
+	httperr.Error(w, "File not found", http.StatusNotFound)
+}
+
+// openFailed answers a file that could not be opened or read: 503 when the
+// cause may pass (no descriptor left), else 404 as Python answers.
+func openFailed(w http.ResponseWriter, err error) {
+	if err != nil && httperr.Transient(err) {
+		httperr.Unavailable(w, err)
+		return
+	}
+	notFound(w)
 }
 
 // serveFile sends the open regular file f.
 func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string, f fs.File, info fs.FileInfo) {
 	header := w.Header()
-	header.Set("Content-Type", withCharset(ContentType(name), h.charset))
+	if _, ok := header["Content-Type"]; !ok {
+		header.Set("Content-Type", h.contentType(name))
+	}
 	modtime := info.ModTime()
 	if !modtime.IsZero() {
 		// Set here because ServeContent leaves out the Unix epoch, which
 		// Python sends like any other date.
 		header.Set("Last-Modified", modtime.UTC().Format(http.TimeFormat))
 	}
-	content, ok := f.(io.ReadSeeker)
-	if !ok {
+	content, seekable := f.(io.ReadSeeker)
+	if seekable && !h.python {
+		if _, ok := header["Etag"]; !ok {
+			tag, err := h.tags.etag(name, f, content, info)
+			if err != nil { // the bytes could not be read
+				openFailed(w, err)
+				return
+			}
+			if tag != "" {
+				header.Set("Etag", tag)
+			}
+		}
+	}
+	if precond.Present(r.Header) && precond.Write(w, precond.Evaluate(r, header, nil)) {
+		return
+	}
+	if !seekable {
 		// Without Seek there are no ranges; send the bytes as Python does,
 		// but never more than announced if the file has grown since.
 		header.Set("Content-Length", strconv.FormatInt(info.Size(), 10))
@@ -135,84 +217,48 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 		}
 		return
 	}
-	if h.etag {
-		tag, err := h.tags.etag(name, f, content, info)
-		if err != nil { // the bytes could not be read
-			header.Del("Last-Modified")
-			notFound(w)
-			return
-		}
-		if tag != "" {
-			header.Set("Etag", tag)
-		}
-	}
-	if !h.ranges {
+	if h.python {
 		w = httpsnoop.Wrap(w, httpsnoop.Hooks{WriteHeader: dropAcceptRanges(w)})
-	} else if _, ok := r.Header["Range"]; ok {
-		w = httpsnoop.Wrap(w, httpsnoop.Hooks{WriteHeader: keepValidators(w)})
 	}
-	// modtime is still passed for If-Range with a date; the date
-	// preconditions never reach ServeContent (see servedRequest).
-	http.ServeContent(w, h.servedRequest(r), "", modtime, content)
+	if osf, ok := f.(*os.File); ok {
+		// ServeContent learns the size by seeking to the end and back:
+		// two system calls that fstat has made needless.
+		content = &sizedFile{File: osf, size: info.Size()}
+	}
+	// The preconditions are answered; ServeContent is left the ranges.
+	http.ServeContent(w, h.rangeRequest(r), "", modtime, content)
 }
 
-// servedRequest returns r, or a shallow copy of it without the headers
-// http.ServeContent must not see: h.hidden, and a Range in a unit other
-// than bytes, which RFC 9110 says to ignore (ServeContent answers 416).
-func (h *handler) servedRequest(r *http.Request) *http.Request {
-	found := false
-	for _, k := range h.hidden {
-		if _, ok := r.Header[k]; ok {
-			found = true
-			break
-		}
+// rangeRequest returns r, or a shallow copy of it with only the headers
+// http.ServeContent is to act on: the preconditions are answered already,
+// ranges are dropped under WithPythonHeaders, and a Range in a unit other
+// than bytes is ignored, as RFC 9110 §14.2 says (ServeContent would answer
+// 416).
+func (h *handler) rangeRequest(r *http.Request) *http.Request {
+	drop := precond.Present(r.Header)
+	rng, hasRange := r.Header["Range"]
+	otherUnit := hasRange && (len(rng) != 1 || !strings.HasPrefix(rng[0], "bytes="))
+	if h.python {
+		drop = drop || hasRange || r.Header["If-Range"] != nil
 	}
-	otherUnit := false
-	if v, ok := r.Header["Range"]; ok && h.ranges && (len(v) != 1 || !strings.HasPrefix(v[0], "bytes=")) {
-		otherUnit = true
-	}
-	if !found && !otherUnit {
+	if !drop && !otherUnit {
 		return r
 	}
 	r2 := new(http.Request)
 	*r2 = *r
 	r2.Header = r.Header.Clone()
-	for _, k := range h.hidden {
+	for _, k := range [...]string{"If-Match", "If-Unmodified-Since", "If-None-Match", "If-Modified-Since"} {
 		delete(r2.Header, k)
 	}
-	if otherUnit {
+	if otherUnit || h.python {
 		delete(r2.Header, "Range")
+		delete(r2.Header, "If-Range")
 	}
 	return r2
 }
 
-// keepValidators puts Last-Modified and ETag back on a 416, which
-// http.ServeContent strips from its errors. RFC 9110 §14.2 evaluates the
-// preconditions before Range, and the conditional middleware in front can
-// only do so with the validators: a request whose range cannot be satisfied
-// but whose If-Modified-Since matches is a 304, as ServeContent itself
-// would answer. The errorpage middleware drops both from the page it sends
-// if the 416 stands.
-func keepValidators(w http.ResponseWriter) func(httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
-	header := w.Header()
-	lastModified, etag := header.Get("Last-Modified"), header.Get("Etag")
-	return func(next httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
-		return func(code int) {
-			if code == http.StatusRequestedRangeNotSatisfiable {
-				if lastModified != "" {
-					header.Set("Last-Modified", lastModified)
-				}
-				if etag != "" {
-					header.Set("Etag", etag)
-				}
-			}
-			next(code)
-		}
-	}
-}
-
 // dropAcceptRanges removes the Accept-Ranges header ServeContent always
-// adds, for WithoutRanges.
+// adds, for WithPythonHeaders.
 func dropAcceptRanges(w http.ResponseWriter) func(httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
 	return func(next httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
 		return func(code int) {

@@ -23,7 +23,16 @@ import (
 // for files.
 func TestNew(t *testing.T) {
 	f := newFixture(t)
-	h := fileserver.New(rootFS(t, f.dir).FS())
+	root := rootFS(t, f.dir)
+	for _, fsys := range []struct {
+		name string
+		fs   fs.FS
+	}{{"os.Root.FS", root.FS()}, {"fileserver.RootFS", fileserver.RootFS(root)}} {
+		t.Run(fsys.name, func(t *testing.T) { testNew(t, fileserver.New(fsys.fs)) })
+	}
+}
+
+func testNew(t *testing.T, h http.Handler) {
 
 	const notFound = "File not found\n"
 	tests := []struct {
@@ -63,7 +72,12 @@ func TestNew(t *testing.T) {
 		{"root without slash is not possible; root with slash", "GET", "/", 404, nil, notFound},
 
 		{"directory with slash", "GET", "/dir/", 404, map[string]string{"Content-Type": "text/plain; charset=utf-8"}, notFound},
-		{"index is not the terminal's job", "GET", "/idx/", 404, nil, notFound},
+		{"index page (Python serves it, as http.FileServer)", "GET", "/idx/", 200, map[string]string{"Content-Type": "text/html"}, "<h1>idx</h1>\n"},
+		{"index.htm", "GET", "/idxhtm/", 200, map[string]string{"Content-Type": "text/html"}, "<h1>idxhtm</h1>\n"},
+		{"index.html before index.htm", "GET", "/both/", 200, nil, "html\n"},
+		{"a directory called index.html does not count", "GET", "/onlydirindex/", 404, nil, notFound},
+		{"index.htm when index.html is a directory", "GET", "/dirindex/", 200, nil, "htm wins\n"},
+		{"index page asked for by name: no redirect (Python)", "GET", "/idx/index.html", 200, nil, "<h1>idx</h1>\n"},
 		{"missing", "GET", "/missing.txt", 404, nil, notFound},
 		{"missing HEAD", "HEAD", "/missing.txt", 404, nil, notFound},
 		{"file with a trailing slash", "GET", "/a.txt/", 404, nil, notFound},
@@ -229,7 +243,8 @@ func TestNewCharset(t *testing.T) {
 }
 
 // TestOptionsValidation checks that bad configuration panics when the
-// handler is built, with the package prefix.
+// handler is built (never when an option is made), with the package
+// prefix.
 func TestOptionsValidation(t *testing.T) {
 	fsys := fstest.MapFS{}
 	tests := []struct {
@@ -239,12 +254,15 @@ func TestOptionsValidation(t *testing.T) {
 		{"nil FS", func() { fileserver.New(nil) }},
 		{"nil FS for Index", func() { fileserver.Index(nil) }},
 		{"nil option", func() { fileserver.New(fsys, nil) }},
-		{"empty charset", func() { fileserver.WithCharset("") }},
-		{"charset with a space", func() { fileserver.WithCharset("utf-8; x") }},
-		{"empty index name", func() { fileserver.WithIndexNames("index.html", "") }},
-		{"index name with a slash", func() { fileserver.WithIndexNames("a/index.html") }},
-		{"index name ..", func() { fileserver.WithIndexNames("..") }},
+		{"nil option for Index", func() { fileserver.Index(fsys, nil) }},
+		{"nil next for Index", func() { fileserver.Index(fsys)(nil) }},
+		{"empty charset", func() { fileserver.New(fsys, fileserver.WithCharset("")) }},
+		{"charset with a space", func() { fileserver.New(fsys, fileserver.WithCharset("utf-8; x")) }},
+		{"empty index name", func() { fileserver.Index(fsys, fileserver.WithIndexNames("index.html", "")) }},
+		{"index name with a slash", func() { fileserver.Index(fsys, fileserver.WithIndexNames("a/index.html")) }},
+		{"index name ..", func() { fileserver.Index(fsys, fileserver.WithIndexNames("..")) }},
 	}
+	assert.NotPanics(t, func() { fileserver.WithCharset(""); fileserver.WithIndexNames("..") }, "options only carry values")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			defer func() {

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"path"
 
+	"github.com/simplehttp/simplehttp/internal/httperr"
+	"github.com/simplehttp/simplehttp/internal/indexpage"
 	"github.com/simplehttp/simplehttp/internal/urlpath"
 )
 
@@ -17,25 +19,32 @@ import (
 // Symbolic links are followed as fsys follows them. A directory called
 // index.html does not count. Every other request goes to next untouched.
 //
-// Index belongs in front of the listing middleware and the terminal
-// handler of [New]; next is expected to serve the file.
+// next is expected to serve the file ([New] does). Index can sit anywhere
+// in front of it: a listing middleware gives way to a directory with an
+// index page whether it is above or below Index.
 //
-// Index panics if fsys is nil.
-func Index(fsys fs.FS, opts ...Option) func(http.Handler) http.Handler {
+// Index panics if fsys or an option is nil or a name is invalid, and the
+// middleware panics when wrapping a nil handler.
+func Index(fsys fs.FS, opts ...IndexOption) func(http.Handler) http.Handler {
 	if fsys == nil {
 		panic("fileserver: Index: nil fs.FS")
 	}
-	names := newConfig(opts).indexNames
+	names := newIndexConfig(opts).names
 	return func(next http.Handler) http.Handler {
+		if next == nil {
+			panic("fileserver: Index: nil next handler")
+		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
 				if dir, trailingSlash, ok := urlpath.FromRequest(r); ok && trailingSlash {
-					for _, index := range names {
-						info, err := fs.Stat(fsys, path.Join(dir, index))
-						if err == nil && info.Mode().IsRegular() {
-							next.ServeHTTP(w, withIndex(r, index))
-							return
-						}
+					index, err := indexpage.Find(fsys, dir, names)
+					if err != nil {
+						httperr.Unavailable(w, err)
+						return
+					}
+					if index != "" {
+						next.ServeHTTP(w, withIndex(r, path.Base(index)))
+						return
 					}
 				}
 			}

@@ -67,7 +67,7 @@ func TestIndexRequest(t *testing.T) {
 	}
 	tests := []struct {
 		name, method, target string
-		opts                 []fileserver.Option
+		opts                 []fileserver.IndexOption
 		path, escaped        string // what next sees
 		cloned               bool
 	}{
@@ -78,8 +78,8 @@ func TestIndexRequest(t *testing.T) {
 		{"lower-case escape kept", "GET", "/%61%20b/", nil, "/a b/index.html", "/%61%20b/index.html", true},
 		{"fragment dropped", "GET", "/d/#x", nil, "/d/index.html", "/d/index.html", true},
 		{"index.htm when index.html is a directory", "GET", "/e/", nil, "/e/index.htm", "/e/index.htm", true},
-		{"custom names", "GET", "/d/", []fileserver.Option{fileserver.WithIndexNames("home.htm", "index.html")}, "/d/home.htm", "/d/home.htm", true},
-		{"no names", "GET", "/d/", []fileserver.Option{fileserver.WithIndexNames()}, "/d/", "/d/", false},
+		{"custom names", "GET", "/d/", []fileserver.IndexOption{fileserver.WithIndexNames("home.htm", "index.html")}, "/d/home.htm", "/d/home.htm", true},
+		{"no names", "GET", "/d/", []fileserver.IndexOption{fileserver.WithIndexNames()}, "/d/", "/d/", false},
 		{"no index", "GET", "/noindex/", nil, "/noindex/", "/noindex/", false},
 		{"no slash", "GET", "/d", nil, "/d", "/d", false},
 		{"POST", "POST", "/d/", nil, "/d/", "/d/", false},

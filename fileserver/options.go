@@ -3,74 +3,82 @@ package fileserver
 import (
 	"fmt"
 	"strings"
+
+	"github.com/simplehttp/simplehttp/internal/indexpage"
 )
 
-// An Option configures [New] or [Index]. Options that do not apply to the
-// function they are passed to are ignored.
+// An Option configures [New].
 type Option func(*config)
 
+// An IndexOption configures [Index].
+type IndexOption func(*indexConfig)
+
 type config struct {
-	charset    string   // New: appended to text/* types; "" = none (Python)
-	etag       bool     // New: send a strong ETag and honour If-None-Match
-	ranges     bool     // New: honour Range and If-Range
-	indexNames []string // Index: file names tried in order
+	charset string // appended to text/* types; "" = none (Python)
+	python  bool   // Python's headers only: no ETag, no ranges
+
+	features features // beyond Python: see features.go
+}
+
+type indexConfig struct {
+	names []string // file names tried in order
 }
 
 func newConfig(opts []Option) *config {
-	c := &config{
-		etag:       true,
-		ranges:     true,
-		indexNames: []string{"index.html", "index.htm"},
-	}
+	c := &config{}
 	for _, opt := range opts {
 		if opt == nil {
 			panic("fileserver: nil Option")
 		}
 		opt(c)
 	}
+	if c.charset != "" && !isToken(c.charset) {
+		panic(fmt.Sprintf("fileserver: WithCharset: invalid charset %q", c.charset))
+	}
 	return c
 }
 
-// WithCharset makes [New] add "; charset=cs" to every text/* Content-Type,
-// for example WithCharset("utf-8"). The default is no charset, as Python
-// sends. cs must be a non-empty token (letters, digits, "-", "_", ".", ":").
-func WithCharset(cs string) Option {
-	if !isToken(cs) {
-		panic(fmt.Sprintf("fileserver: WithCharset: invalid charset %q", cs))
+func newIndexConfig(opts []IndexOption) *indexConfig {
+	c := &indexConfig{names: indexpage.DefaultNames}
+	for _, opt := range opts {
+		if opt == nil {
+			panic("fileserver: nil IndexOption")
+		}
+		opt(c)
 	}
-	return func(c *config) { c.charset = cs }
-}
-
-// WithoutETag makes [New] send no ETag header and ignore If-None-Match.
-// By default a strong ETag is sent, built from the file's modification time
-// and size, or, when the file system reports no modification time, from a
-// hash of the file's content (files over 64 MiB then get none). An
-// embed.FS file is hashed once, on its first request; a file of another
-// file system without modification times (fstest.MapFS) is hashed on every
-// request, since it may have changed.
-func WithoutETag() Option {
-	return func(c *config) { c.etag = false }
-}
-
-// WithoutRanges makes [New] ignore Range and If-Range and send no
-// Accept-Ranges header, as Python does. By default byte ranges are served
-// (206, 416, multipart/byteranges).
-func WithoutRanges() Option {
-	return func(c *config) { c.ranges = false }
-}
-
-// WithIndexNames sets the file names [Index] looks for in a directory, in
-// order (Python's index_pages). The default is "index.html", "index.htm".
-// Each name must be a single path segment: not empty, not "." or "..", and
-// without "/" or NUL.
-func WithIndexNames(names ...string) Option {
-	for _, n := range names {
+	for _, n := range c.names {
 		if n == "" || n == "." || n == ".." || strings.ContainsAny(n, "/\x00") {
 			panic(fmt.Sprintf("fileserver: WithIndexNames: invalid name %q", n))
 		}
 	}
-	names = append([]string(nil), names...)
-	return func(c *config) { c.indexNames = names }
+	return c
+}
+
+// WithCharset makes [New] add "; charset=cs" to every text/* Content-Type
+// it chooses, for example WithCharset("utf-8"). The default is no charset,
+// as Python sends. cs must be a token (letters, digits, "-", "_", ".", ":",
+// "+").
+func WithCharset(cs string) Option {
+	if cs == "" {
+		cs = " " // invalid: New panics
+	}
+	return func(c *config) { c.charset = cs }
+}
+
+// WithPythonHeaders makes [New] send exactly the headers Python 3.12 sends
+// for a file: no ETag and no Accept-Ranges, with Range and If-Range
+// ignored. By default a strong ETag and Accept-Ranges are added and byte
+// ranges are served (206, 416, multipart/byteranges).
+func WithPythonHeaders() Option {
+	return func(c *config) { c.python = true }
+}
+
+// WithIndexNames sets the file names [Index] looks for in a directory, in
+// order (Python's index_pages). The default is "index.html", "index.htm".
+// Each name must be a single path segment.
+func WithIndexNames(names ...string) IndexOption {
+	names = append([]string{}, names...) // never nil: no names means none
+	return func(c *indexConfig) { c.names = names }
 }
 
 func isToken(s string) bool {

@@ -81,11 +81,17 @@ func TestRanges(t *testing.T) {
 				assert.NotContains(t, res.Header, "Content-Length")
 				assert.Equal(t, tag, res.Header.Get("Etag"))
 			}
-			if tt.status == 206 || tt.status == 416 {
-				// A 416 keeps the validators, for the preconditions a
-				// middleware in front evaluates first (RFC 9110 §14.2).
+			if tt.status == 206 {
 				assert.Equal(t, fixedLastModified, res.Header.Get("Last-Modified"))
 				assert.Equal(t, tag, res.Header.Get("Etag"))
+			}
+			if tt.status == 416 {
+				// An error: no validators (the preconditions were
+				// evaluated before the Range, RFC 9110 §14.2); an
+				// unsatisfiable range has the length in Content-Range
+				// (RFC 9110 §15.5.17), checked above.
+				assert.Empty(t, res.Header.Get("Last-Modified"))
+				assert.Empty(t, res.Header.Get("Etag"))
 			}
 			if tt.status == 206 {
 				assert.Equal(t, "text/plain", res.Header.Get("Content-Type"))
@@ -172,14 +178,13 @@ func TestETagChanges(t *testing.T) {
 // TestPythonHeadersUnchanged proves the contract of the extras: for
 // requests with no Range, If-None-Match or If-Range, the response (status,
 // body, every header but ETag and Accept-Ranges) is the same with the
-// extras on and off. The date preconditions and If-Match, which Python
-// ignores, are ignored here too (Python's If-Modified-Since rule is the
-// conditional package's job).
+// extras on (the default) and off (WithPythonHeaders). The preconditions
+// are answered the same way in both.
 func TestPythonHeadersUnchanged(t *testing.T) {
 	f := newFixture(t)
 	fsys := rootFS(t, f.dir).FS()
 	withExtras := fileserver.Index(fsys)(fileserver.New(fsys))
-	plain := fileserver.Index(fsys)(fileserver.New(fsys, fileserver.WithoutETag(), fileserver.WithoutRanges()))
+	plain := fileserver.Index(fsys)(fileserver.New(fsys, fileserver.WithPythonHeaders()))
 
 	future := time.Now().Add(48 * time.Hour).UTC().Format(http.TimeFormat)
 	headers := [][]string{
@@ -217,26 +222,46 @@ func TestPythonHeadersUnchanged(t *testing.T) {
 	}
 }
 
-// TestDatePreconditionsIgnored: New leaves If-Modified-Since to the
-// conditional middleware (Python's exact date rule) and, as Python, ignores
-// If-Unmodified-Since and If-Match, so Go's own date handling never answers
-// 304 or 412 where Python would not.
-func TestDatePreconditionsIgnored(t *testing.T) {
+// TestPreconditions: New answers every precondition itself, as
+// http.FileServer does, with Python's If-Modified-Since rule, so that the
+// conditional middleware in front changes nothing for files.
+func TestPreconditions(t *testing.T) {
 	h, _ := rangeFixture(t)
 	future := time.Now().Add(48 * time.Hour).UTC().Format(http.TimeFormat)
-	for _, hdr := range []string{
-		"If-Modified-Since: " + future,
-		"If-Modified-Since: " + fixedLastModified,
-		"If-Unmodified-Since: Mon, 01 Jan 2001 00:00:00 GMT",
-		`If-Match: "nope"`,
+	etag := serve(t, h, "GET", "/d.txt").Header.Get("Etag")
+	for _, tc := range []struct {
+		hdr  []string
+		want int
+	}{
+		{[]string{"If-Modified-Since: " + future}, 304},
+		{[]string{"If-Modified-Since: " + fixedLastModified}, 304},
+		{[]string{"If-Modified-Since: Mon, 01 Jan 2001 00:00:00 GMT"}, 200},
+		{[]string{"If-Modified-Since: " + future, `If-None-Match: "other"`}, 200}, // Python: INM turns IMS off
+		{[]string{"If-Modified-Since: Sat, 03 Feb 2001 05:05:06 +0100"}, 200},     // Python: a non-UTC zone is ignored
+		{[]string{"If-Unmodified-Since: Mon, 01 Jan 2001 00:00:00 GMT"}, 412},
+		{[]string{"If-Unmodified-Since: " + future}, 200},
+		{[]string{`If-Match: "nope"`}, 412},
+		{[]string{"If-Match: " + etag}, 200},
+		{[]string{"If-None-Match: " + etag}, 304},
+		{[]string{"If-None-Match: W/" + etag}, 304},
+		{[]string{"Range: bytes=100-", "If-Modified-Since: " + future}, 304},
+		{[]string{"Range: bytes=100-", `If-Match: "nope"`}, 412},
+		{[]string{"Range: bytes=100-", "If-None-Match: " + etag}, 304},
 	} {
-		t.Run(hdr, func(t *testing.T) {
+		t.Run(strings.Join(tc.hdr, ","), func(t *testing.T) {
 			for _, method := range []string{"GET", "HEAD"} {
-				res := serve(t, h, method, "/d.txt", hdr)
-				assert.Equal(t, http.StatusOK, res.StatusCode, method)
-				assert.Equal(t, "20", res.Header.Get("Content-Length"), method)
+				res := serve(t, h, method, "/d.txt", tc.hdr...)
+				assert.Equal(t, tc.want, res.StatusCode, method)
+				if tc.want == 304 {
+					assert.Empty(t, res.Header.Get("Content-Length"), method)
+					assert.Empty(t, res.Header.Get("Content-Range"), method)
+				}
+				if tc.want == 412 {
+					assert.Empty(t, res.Header.Get("Etag"), method)
+					assert.Empty(t, res.Header.Get("Last-Modified"), method)
+				}
 			}
-			r := parseRequest(t, "GET", "/d.txt", hdr)
+			r := parseRequest(t, "GET", "/d.txt", tc.hdr...)
 			before := r.Header.Clone()
 			h.ServeHTTP(httptest.NewRecorder(), r)
 			assert.Equal(t, before, r.Header, "the caller's request is not changed")
@@ -244,27 +269,29 @@ func TestDatePreconditionsIgnored(t *testing.T) {
 	}
 }
 
-// TestWithoutExtras checks the options that turn the extras off: Range,
-// If-Range and If-None-Match are then ignored, as Python ignores them.
-func TestWithoutExtras(t *testing.T) {
+// TestPythonHeaders: WithPythonHeaders drops ETag and Accept-Ranges and
+// ignores Range and If-Range, as Python does; the preconditions stay.
+func TestPythonHeaders(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "d.txt"), []byte(digits), 0o644))
 	fsys := rootFS(t, dir).FS()
+	h := fileserver.New(fsys, fileserver.WithPythonHeaders())
 	tests := []struct {
 		name   string
-		opts   []fileserver.Option
-		header string
+		header []string
 		status int
 	}{
-		{"no ranges: Range ignored", []fileserver.Option{fileserver.WithoutRanges()}, "Range: bytes=0-1", 200},
-		{"no ranges: ETag kept", []fileserver.Option{fileserver.WithoutRanges()}, "If-None-Match: *", 304},
-		{"no ETag: star ignored", []fileserver.Option{fileserver.WithoutETag()}, "If-None-Match: *", 200},
-		{"no ETag: ranges kept", []fileserver.Option{fileserver.WithoutETag()}, "Range: bytes=0-1", 206},
+		{"Range ignored", []string{"Range: bytes=0-1"}, 200},
+		{"If-Range ignored", []string{"Range: bytes=0-1", `If-Range: "x"`}, 200},
+		{"star matches any representation", []string{"If-None-Match: *"}, 304},
+		{"no tag to match", []string{`If-None-Match: "x"`}, 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := serve(t, fileserver.New(fsys, tt.opts...), "GET", "/d.txt", tt.header)
+			res := serve(t, h, "GET", "/d.txt", tt.header...)
 			assert.Equal(t, tt.status, res.StatusCode)
+			assert.Empty(t, res.Header.Get("Etag"))
+			assert.Empty(t, res.Header.Get("Accept-Ranges"))
 		})
 	}
 }

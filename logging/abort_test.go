@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/simplehttp/simplehttp/internal/httperr/httperrtest"
+	"github.com/simplehttp/simplehttp/internal/scrub"
 	"github.com/simplehttp/simplehttp/internal/testutil"
 )
 
@@ -153,68 +155,24 @@ func TestAbortOverServer(t *testing.T) {
 	assert.NotContains(t, serverLog.String(), "panic", "ErrAbortHandler must reach net/http as such")
 }
 
-// TestMessageFromBody pins how the message of "code N, message M" is taken
-// from a text/plain error body however the handler writes it: the first
-// line of the first write that is not empty, and the start of a body sent
-// through ReadFrom, which still reaches the client whole.
-func TestMessageFromBody(t *testing.T) {
-	tests := []struct {
-		name    string
-		handler http.HandlerFunc
-		message string
-	}{
-		{"many writes: the first", func(w http.ResponseWriter, r *http.Request) {
-			io.WriteString(w, "File ")
-			w.Write([]byte("not found\n"))
-		}, "File "},
-		{"empty writes first", func(w http.ResponseWriter, r *http.Request) {
-			w.Write(nil)
-			io.WriteString(w, "")
-			io.WriteString(w, "File not found\r\nmore\n")
-		}, "File not found"},
-		{"flushes between", func(w http.ResponseWriter, r *http.Request) {
-			w.(http.Flusher).Flush()
-			io.WriteString(w, "File not found")
-			w.(http.Flusher).Flush()
-			io.WriteString(w, "more\n")
-		}, "File not found"},
-		{"ReadFrom", func(w http.ResponseWriter, r *http.Request) {
-			w.(io.ReaderFrom).ReadFrom(io.MultiReader(strings.NewReader("File not found\n"), strings.NewReader(strings.Repeat("x", 10000))))
-		}, "File not found"},
-		{"ReadFrom of nothing: Python's phrase", func(w http.ResponseWriter, r *http.Request) {
-			w.(io.ReaderFrom).ReadFrom(strings.NewReader(""))
-		}, "Not Found"},
-		{"ReadFrom after Write", func(w http.ResponseWriter, r *http.Request) {
-			io.WriteString(w, "File not found\n")
-			w.(io.ReaderFrom).ReadFrom(strings.NewReader("rest"))
-		}, "File not found"},
-		{"empty first line", func(w http.ResponseWriter, r *http.Request) {
-			io.WriteString(w, "\nsecond")
-		}, ""},
-		{"long line cut", func(w http.ResponseWriter, r *http.Request) {
-			io.WriteString(w, strings.Repeat("y", 6000))
-		}, strings.Repeat("y", maxMessage)},
-		{"long ReadFrom line cut", func(w http.ResponseWriter, r *http.Request) {
-			w.(io.ReaderFrom).ReadFrom(strings.NewReader(strings.Repeat("y", 6000)))
-		}, strings.Repeat("y", maxMessage)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+// TestMessageRule applies the message rule shared with errorpage (the
+// table in internal/httperr/testdata) to "code N, message M": M is the
+// handler's message when the body is one, else Python's short message. The
+// client gets the same body as without the logger.
+func TestMessageRule(t *testing.T) {
+	for _, c := range httperrtest.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
 			var log bytes.Buffer
-			h := testLogger(&log).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-				w.WriteHeader(http.StatusNotFound)
-				tt.handler(w, r)
-			}))
+			h := testLogger(&log).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { c.Serve(w) }))
 			rec := &flushRecorder{readFromRecorder{httptest.NewRecorder()}}
 			h.ServeHTTP(rec, request("GET", "/x", "127.0.0.1:1"))
-			assert.Equal(t, prefix+"code 404, message "+tt.message+"\n"+
+			want := "Not Found"
+			if c.IsMessage {
+				want = string(scrub.Append(nil, c.Message, false))
+			}
+			assert.Equal(t, prefix+"code 404, message "+want+"\n"+
 				prefix+`"GET /x HTTP/1.1" 404 -`+"\n", log.String())
-
-			// The client gets the same body as without the logger.
-			plain := httptest.NewRecorder()
-			tt.handler(&flushRecorder{readFromRecorder{plain}}, nil)
-			assert.Equal(t, plain.Body.String(), rec.Body.String())
+			assert.Equal(t, c.Body(), rec.Body.String())
 		})
 	}
 }
@@ -224,15 +182,14 @@ type flushRecorder struct{ readFromRecorder }
 func (r *flushRecorder) Flush() {}
 
 // TestUseAfterReturn checks that a writer used after its handler returned,
-// which net/http forbids, gets an error rather than crashing the program
-// with a nil function call, and leaves the pooled state alone.
+// which net/http forbids, gets an error rather than crashing the program.
 func TestUseAfterReturn(t *testing.T) {
 	var log bytes.Buffer
 	saved := make(chan http.ResponseWriter, 1)
 	h := testLogger(&log).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		saved <- w
 	}))
-	h.ServeHTTP(&readFromRecorder{httptest.NewRecorder()}, request("GET", "/x", "127.0.0.1:1"))
+	h.ServeHTTP(&flushRecorder{readFromRecorder{httptest.NewRecorder()}}, request("GET", "/x", "127.0.0.1:1"))
 	w := <-saved
 	assert.NotPanics(t, func() {
 		_, err := w.Write([]byte("late"))
@@ -242,21 +199,80 @@ func TestUseAfterReturn(t *testing.T) {
 		_, err = w.(io.ReaderFrom).ReadFrom(strings.NewReader("late"))
 		assert.ErrorIs(t, err, errAfterReturn)
 		w.WriteHeader(http.StatusTeapot)
+		w.(http.Flusher).Flush()
 	})
 	assert.Equal(t, prefix+`"GET /x HTTP/1.1" 200 -`+"\n", log.String())
 }
 
-// TestErrorBodyThroughReadFrom serves a text/plain 404 from a file with
-// io.Copy, which reaches the logger's ReadFrom: the message is the file's
-// first line, and the client still gets the whole file.
+// TestLeakedWriterReachesNoOtherRequest: a handler hands its writer to a
+// goroutine that writes after the handler returned, while later requests
+// are served. The late writes must reach neither those requests' responses
+// nor their log lines (a pooled writer state did: the late write landed in
+// the next response and its byte count).
+func TestLeakedWriterReachesNoOtherRequest(t *testing.T) {
+	var log bytes.Buffer
+	l := NewLogger(&log, WithFormat(Common), WithClock(fixedClock), WithLocation(testZone))
+	type leak struct {
+		start chan struct{}
+		done  chan error
+	}
+	leaks := make(chan leak, 1)
+	h := l.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/leak" {
+			start := make(chan struct{})
+			done := make(chan error, 1)
+			go func() {
+				<-start // after the handler returned
+				_, err := w.Write([]byte("LEAK"))
+				if err == nil {
+					_, err = w.(io.ReaderFrom).ReadFrom(strings.NewReader("LEAK"))
+				}
+				done <- err
+			}()
+			leaks <- leak{start: start, done: done}
+			return
+		}
+		// Another request: the leaked goroutine writes while it is served.
+		lk := <-leaks
+		close(lk.start)
+		assert.ErrorIs(t, <-lk.done, errAfterReturn)
+		_, _ = io.WriteString(w, "mine\n")
+	}))
+	for range 20 {
+		leakRec := &flushRecorder{readFromRecorder{httptest.NewRecorder()}}
+		h.ServeHTTP(leakRec, request("GET", "/leak", "127.0.0.1:1"))
+		rec := &flushRecorder{readFromRecorder{httptest.NewRecorder()}}
+		h.ServeHTTP(rec, request("GET", "/other", "127.0.0.1:2"))
+		assert.Equal(t, "mine\n", rec.Body.String())
+		assert.Empty(t, leakRec.Body.String())
+	}
+	lines := strings.Split(strings.TrimSuffix(log.String(), "\n"), "\n")
+	require.Len(t, lines, 40)
+	for i, line := range lines {
+		if i%2 == 0 {
+			assert.True(t, strings.HasSuffix(line, `"GET /leak HTTP/1.1" 200 -`), line)
+		} else {
+			assert.True(t, strings.HasSuffix(line, `"GET /other HTTP/1.1" 200 5`), line)
+		}
+	}
+}
+
+// TestErrorBodyThroughReadFrom serves text/plain 404s from files with
+// io.Copy, which reaches the logger's ReadFrom: a one-line file is the
+// message, a longer one is not, and the client still gets the whole file.
 func TestErrorBodyThroughReadFrom(t *testing.T) {
-	body := "Custom not found\r\n" + strings.Repeat("0123456789abcdef", 20000)
-	name := filepath.Join(t.TempDir(), "404.txt")
-	require.NoError(t, os.WriteFile(name, []byte(body), 0o644))
+	dir := t.TempDir()
+	bodies := map[string]string{
+		"/one-line": "Custom not found\n",
+		"/long":     "Custom not found\n" + strings.Repeat("0123456789abcdef", 20000),
+	}
+	for path, body := range bodies {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, path[1:]), []byte(body), 0o644))
+	}
 	var log testutil.SyncBuffer
 	l := NewLogger(&log, WithClock(fixedClock), WithLocation(testZone))
 	srv := httptest.NewServer(l.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f, err := os.Open(name)
+		f, err := os.Open(filepath.Join(dir, r.URL.Path[1:]))
 		if !assert.NoError(t, err) {
 			return
 		}
@@ -268,23 +284,28 @@ func TestErrorBodyThroughReadFrom(t *testing.T) {
 	})))
 	defer srv.Close()
 
-	resp, err := http.Get(srv.URL + "/missing")
-	require.NoError(t, err)
-	got, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
-	assert.True(t, string(got) == body, "body of %d bytes, want %d", len(got), len(body))
+	for _, path := range []string{"/one-line", "/long"} {
+		resp, err := http.Get(srv.URL + path)
+		require.NoError(t, err)
+		got, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+		assert.True(t, string(got) == bodies[path], "body of %d bytes, want %d", len(got), len(bodies[path]))
+	}
 	assert.Equal(t, []string{
 		"127.0.0.1 - - [DATE] code 404, message Custom not found",
-		`127.0.0.1 - - [DATE] "GET /missing HTTP/1.1" 404 -`,
-	}, awaitLines(t, log.String, 2))
+		`127.0.0.1 - - [DATE] "GET /one-line HTTP/1.1" 404 -`,
+		"127.0.0.1 - - [DATE] code 404, message Not Found",
+		`127.0.0.1 - - [DATE] "GET /long HTTP/1.1" 404 -`,
+	}, awaitLines(t, log.String, 4))
 }
 
 // TestErrorLinesBeforeLaterLogf pins the order Python keeps for a CGI
-// script (SPEC §7: its exit code after the request line) when the script's
-// error body has no line ending: the two lines go out with the first write,
-// before what the handler logs afterwards.
+// script (SPEC §7: its exit code after the request line) when the script
+// sends an error: its body is streamed (flushed), so it is no message, and
+// the two lines go out at the first flush, before what the handler logs
+// afterwards.
 func TestErrorLinesBeforeLaterLogf(t *testing.T) {
 	var log bytes.Buffer
 	l := testLogger(&log)
@@ -297,7 +318,7 @@ func TestErrorLinesBeforeLaterLogf(t *testing.T) {
 		l.Logf(r, "CGI script exit code 1")
 	}))
 	h.ServeHTTP(&flushRecorder{readFromRecorder{httptest.NewRecorder()}}, request("GET", "/cgi-bin/nf.sh", "127.0.0.1:1"))
-	assert.Equal(t, prefix+"code 404, message No such thing\n"+
+	assert.Equal(t, prefix+"code 404, message Not Found\n"+
 		prefix+`"GET /cgi-bin/nf.sh HTTP/1.1" 404 -`+"\n"+
 		prefix+"CGI script exit code 1\n", log.String())
 }

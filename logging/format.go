@@ -35,7 +35,7 @@ func (l *Logger) appendRequestLine(b []byte, r *http.Request, t time.Time, code 
 // appendErrorLine appends the line Python's send_error logs first:
 //
 //	ADDR - - [DATE] code N, message M
-func (l *Logger) appendErrorLine(b []byte, r *http.Request, t time.Time, code int, msg []byte) []byte {
+func appendErrorLine[S string | []byte](l *Logger, b []byte, r *http.Request, t time.Time, code int, msg S) []byte {
 	b = l.appendPythonPrefix(b, r, t)
 	b = append(b, "code "...)
 	b = strconv.AppendInt(b, int64(code), 10)
@@ -114,7 +114,11 @@ func (l *Logger) logRecord(s *response, bytes int64) {
 	}
 	n := 6
 	if s.status >= 400 {
-		attrs[n] = slog.String("message", string(s.message()))
+		msg, ok := s.body.Message()
+		if !ok {
+			msg = pythonPhrase(s.status)
+		}
+		attrs[n] = slog.String("message", msg)
 		n++
 	}
 	l.slog.LogAttrs(s.r.Context(), level, "request", attrs[:n]...)

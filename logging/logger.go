@@ -28,9 +28,6 @@ type Logger struct {
 
 	pyStamp  stampCache // for Python lines and Logf
 	clfStamp stampCache // for Common and Combined lines
-
-	responses sync.Pool // of *response
-	lines     sync.Pool // of *lineBuffer, for Logf
 }
 
 // NewLogger returns a Logger writing to w, configured by opts. By default it
@@ -41,9 +38,14 @@ type Logger struct {
 func NewLogger(w io.Writer, opts ...Option) *Logger {
 	c := config{format: Python, clock: time.Now, loc: time.Local}
 	for _, opt := range opts {
+		if opt == nil {
+			panic("logging: nil Option")
+		}
 		opt(&c)
 	}
 	switch {
+	case c.slogSet && c.slog == nil:
+		panic("logging: WithSlog: nil *slog.Logger")
 	case c.format < Python || c.format > Combined:
 		panic("logging: unknown format " + c.format.String())
 	case c.clock == nil:
@@ -61,8 +63,6 @@ func NewLogger(w io.Writer, opts ...Option) *Logger {
 		pyStamp:  stampCache{layout: pythonLayout, loc: c.loc},
 		clfStamp: stampCache{layout: commonLayout, loc: c.loc},
 	}
-	l.responses.New = func() any { return newResponse(l) }
-	l.lines.New = func() any { return new(lineBuffer) }
 	return l
 }
 
@@ -109,17 +109,13 @@ func (l *Logger) Handler(next http.Handler) http.Handler {
 		panic("logging: nil handler")
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s := l.responses.Get().(*response)
-		s.begin(w, r)
+		s := &response{l: l, r: r, inner: w}
+		s.buf = s.line[:0]
+		if l.slog != nil {
+			s.start = l.now()
+		}
 		panicked := true
-		defer func() {
-			s.end(panicked)
-			if !panicked {
-				// After a panic the handler may have left goroutines
-				// behind that still hold its writer: s is not reused.
-				l.responses.Put(s)
-			}
-		}()
+		defer func() { s.end(panicked) }()
 		next.ServeHTTP(s.wrap(w), r)
 		panicked = false
 	})
@@ -143,22 +139,10 @@ func (l *Logger) Logf(r *http.Request, format string, args ...any) {
 			slog.String("remote_addr", clientAddr(r)))
 		return
 	}
-	lb := l.lines.Get().(*lineBuffer)
-	lb.msg = fmt.Appendf(lb.msg[:0], format, args...)
-	lb.line = l.appendPythonPrefix(lb.line[:0], r, l.now())
-	lb.line = scrub.Append(lb.line, lb.msg, false)
-	lb.line = append(lb.line, '\n')
-	l.write(lb.line)
-	if cap(lb.line) <= maxPooled && cap(lb.msg) <= maxPooled {
-		l.lines.Put(lb)
-	}
-}
-
-// maxPooled is the largest buffer a Logger keeps for reuse.
-const maxPooled = 64 << 10
-
-type lineBuffer struct {
-	msg, line []byte
+	msg := fmt.Appendf(nil, format, args...)
+	line := l.appendPythonPrefix(make([]byte, 0, 64+len(msg)), r, l.now())
+	line = scrub.Append(line, msg, false)
+	l.write(append(line, '\n'))
 }
 
 func (l *Logger) write(b []byte) {

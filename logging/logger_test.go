@@ -121,10 +121,10 @@ func TestPythonLines(t *testing.T) {
 			want:    `10.0.0.1\x1b[2J - - [21/Nov/2026 15:04:05] "GET / HTTP/1.1" 200 -` + "\n",
 		},
 		{
-			name: "error message scrubbed, first line only",
+			name: "error message scrubbed",
 			req:  request("GET", "/x", "127.0.0.1:50000"),
 			handler: func(w http.ResponseWriter, r *http.Request) {
-				http.Error(w, "bad \x1b]0;owned\x07 \\ thing\r\nsecond line", http.StatusBadRequest)
+				http.Error(w, "bad \x1b]0;owned\x07 \\ thing", http.StatusBadRequest)
 			},
 			want: prefix + `code 400, message bad \x1b]0;owned\x07 \\ thing` + "\n" +
 				prefix + `"GET /x HTTP/1.1" 400 -` + "\n",
@@ -211,7 +211,8 @@ func (r *readFromRecorder) ReadFrom(src io.Reader) (int64, error) {
 
 // TestLineOrder pins the order Python writes lines in: the request line
 // when the status is sent, so a CGI script's exit code comes after it; an
-// error's two lines together, before what the handler logs after its body.
+// error's two lines together, once its message is known: when the handler
+// returns (here after its last line) or at a flush (TestErrorLinesBeforeLaterLogf).
 func TestLineOrder(t *testing.T) {
 	var buf bytes.Buffer
 	l := testLogger(&buf)
@@ -230,9 +231,9 @@ func TestLineOrder(t *testing.T) {
 		prefix+`"GET /cgi-bin/ok.py HTTP/1.1" 200 -`+"\n"+
 		prefix+"CGI script exit code 1\n"+
 		prefix+"before the status\n"+
+		prefix+"CGI script exit code 1\n"+
 		prefix+"code 502, message Bad Gateway\n"+
-		prefix+`"GET /fail HTTP/1.1" 502 -`+"\n"+
-		prefix+"CGI script exit code 1\n", buf.String())
+		prefix+`"GET /fail HTTP/1.1" 502 -`+"\n", buf.String())
 }
 
 func TestLogf(t *testing.T) {
@@ -284,6 +285,8 @@ func TestNewLoggerPanics(t *testing.T) {
 		{"unknown format", io.Discard, []Option{WithFormat(Format(9))}, "logging: unknown format Format(9)"},
 		{"nil clock", io.Discard, []Option{WithClock(nil)}, "logging: nil clock"},
 		{"nil location", io.Discard, []Option{WithLocation(nil)}, "logging: nil location"},
+		{"nil option", io.Discard, []Option{nil}, "logging: nil Option"},
+		{"nil slog logger", io.Discard, []Option{WithSlog(nil)}, "logging: WithSlog: nil *slog.Logger"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

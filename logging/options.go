@@ -47,10 +47,11 @@ func (f Format) String() string {
 type Option func(*config)
 
 type config struct {
-	format Format
-	slog   *slog.Logger
-	clock  func() time.Time
-	loc    *time.Location
+	format  Format
+	slog    *slog.Logger
+	slogSet bool
+	clock   func() time.Time
+	loc     *time.Location
 }
 
 // WithFormat selects the line format. The default is [Python].
@@ -69,7 +70,7 @@ func WithFormat(f Format) Option {
 // standard text and JSON handlers quote control characters). The default is
 // no slog logger: lines go to the io.Writer in the chosen [Format].
 func WithSlog(l *slog.Logger) Option {
-	return func(c *config) { c.slog = l }
+	return func(c *config) { c.slog, c.slogSet = l, true }
 }
 
 // WithClock sets the function the Logger reads the time from, for tests.

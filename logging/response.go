@@ -1,124 +1,118 @@
 package logging
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"net/http"
-	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/felixge/httpsnoop"
-)
 
-// maxMessage bounds the error message taken from a response body.
-const maxMessage = 4096
+	"github.com/simplehttp/simplehttp/internal/httperr"
+)
 
 // errAfterReturn is what a writer used after its handler returned gets.
 var errAfterReturn = errors.New("logging: ResponseWriter used after its handler returned")
 
-// response follows one request through the handler. Responses are pooled by
-// their Logger, together with the hooks and the functions the hooks return,
-// so that wrapping a writer allocates only what httpsnoop itself needs.
+// response follows one request through the handler. It belongs to that
+// request alone: nothing in it is reused, so a writer kept past its
+// handler's return can reach nothing but its own, finished, response.
 type response struct {
-	l *Logger
-	r *http.Request
+	l     *Logger
+	r     *http.Request
+	inner http.ResponseWriter
+	done  atomic.Bool // the handler has returned
 
-	hooks         httpsnoop.Hooks
-	onWriteHeader httpsnoop.WriteHeaderFunc
-	onWrite       httpsnoop.WriteFunc
-	onWriteString httpsnoop.WriteStringFunc
-	onReadFrom    httpsnoop.ReadFromFunc
-	inner         http.ResponseWriter
-	nextHeader    httpsnoop.WriteHeaderFunc
-	nextWrite     httpsnoop.WriteFunc
-	nextWriteStr  httpsnoop.WriteStringFunc
-	nextReadFrom  httpsnoop.ReadFromFunc
-	start         time.Time
-	status        int   // the final status sent; 0 until then
-	bytes         int64 // body bytes accepted by the inner writer
-	pending       bool  // an error waits for its message from the body
-	haveMessage   bool  // msg holds (the start of) the handler's message
-	msg           []byte
-	peek          []byte // the start of a body sent through ReadFrom
-	buf           []byte
+	start   time.Time
+	status  int          // the final status sent; 0 until then
+	bytes   int64        // body bytes accepted by the inner writer
+	pending bool         // an error waits for its message from the body
+	body    httperr.Body // the error body, for its message
+	buf     []byte       // a line being built, in line at first
+	line    [256]byte
 }
 
-func newResponse(l *Logger) *response {
-	s := &response{l: l}
-	s.onWriteHeader = s.writeHeader
-	s.onWrite = s.write
-	s.onWriteString = s.writeString
-	s.onReadFrom = s.readFrom
-	s.hooks = httpsnoop.Hooks{
+func (s *response) wrap(w http.ResponseWriter) http.ResponseWriter {
+	return httpsnoop.Wrap(w, httpsnoop.Hooks{
 		WriteHeader: func(next httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
-			s.nextHeader = next
-			return s.onWriteHeader
+			return func(code int) { s.writeHeader(next, code) }
 		},
 		Write: func(next httpsnoop.WriteFunc) httpsnoop.WriteFunc {
-			s.nextWrite = next
-			return s.onWrite
+			return func(b []byte) (int, error) { return s.write(next, b) }
 		},
 		// httpsnoop calls this hook only when the inner writer has
 		// WriteString; without it, WriteString would go through Write with
 		// a copy of the string.
 		WriteString: func(next httpsnoop.WriteStringFunc) httpsnoop.WriteStringFunc {
-			s.nextWriteStr = next
-			return s.onWriteString
+			return func(str string) (int, error) { return s.writeString(next, str) }
 		},
 		ReadFrom: func(next httpsnoop.ReadFromFunc) httpsnoop.ReadFromFunc {
-			s.nextReadFrom = next
-			return s.onReadFrom
+			return func(src io.Reader) (int64, error) { return s.readFrom(next, src) }
 		},
-	}
-	return s
+		Flush: func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
+			return func() { s.flush(next) }
+		},
+	})
 }
 
-func (s *response) begin(w http.ResponseWriter, r *http.Request) {
-	s.r = r
-	s.inner = w
-	if s.l.slog != nil {
-		s.start = s.l.now()
-	}
-}
-
-func (s *response) wrap(w http.ResponseWriter) http.ResponseWriter {
-	return httpsnoop.Wrap(w, s.hooks)
-}
-
-func (s *response) writeHeader(code int) {
-	if s.r == nil {
+func (s *response) writeHeader(next httpsnoop.WriteHeaderFunc, code int) {
+	if s.done.Load() {
 		return
 	}
-	s.nextHeader(code) // first, so that an invalid code panics before it is logged
+	next(code) // first, so that an invalid code panics before it is logged
 	// 1xx responses other than 101 are informational: the final status follows.
 	if s.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols) {
 		s.sent(code)
 	}
 }
 
-func (s *response) write(b []byte) (int, error) {
-	if s.r == nil {
+func (s *response) write(next httpsnoop.WriteFunc, b []byte) (int, error) {
+	if s.done.Load() {
 		return 0, errAfterReturn
 	}
-	bodyStarts(s, b)
-	n, err := s.nextWrite(b)
+	if s.status == 0 {
+		s.sent(http.StatusOK)
+	}
+	if s.pending && !s.body.Write(b) {
+		s.endMessage()
+	}
+	n, err := next(b)
 	s.bytes += int64(n)
 	return n, err
 }
 
-func (s *response) writeString(str string) (int, error) {
-	if s.r == nil {
+func (s *response) writeString(next httpsnoop.WriteStringFunc, str string) (int, error) {
+	if s.done.Load() {
 		return 0, errAfterReturn
 	}
-	bodyStarts(s, str)
-	n, err := s.nextWriteStr(str)
+	if s.status == 0 {
+		s.sent(http.StatusOK)
+	}
+	if s.pending && !s.body.WriteString(str) {
+		s.endMessage()
+	}
+	n, err := next(str)
 	s.bytes += int64(n)
 	return n, err
 }
 
-func (s *response) readFrom(src io.Reader) (int64, error) {
-	if s.r == nil {
+func (s *response) flush(next httpsnoop.FlushFunc) {
+	if s.done.Load() {
+		return
+	}
+	if s.status == 0 {
+		s.sent(http.StatusOK)
+	}
+	if s.pending {
+		s.body.Lose() // a streamed body is no message
+		s.endMessage()
+	}
+	next()
+}
+
+func (s *response) readFrom(next httpsnoop.ReadFromFunc, src io.Reader) (int64, error) {
+	if s.done.Load() {
 		return 0, errAfterReturn
 	}
 	if s.status == 0 {
@@ -126,52 +120,32 @@ func (s *response) readFrom(src io.Reader) (int64, error) {
 	}
 	var n int64
 	if s.pending {
-		// The body goes past this writer: read its start here for the
-		// message and send it, then the rest as the handler asked.
-		if s.peek == nil {
-			s.peek = make([]byte, maxMessage)
-		}
-		k, err := io.ReadAtLeast(src, s.peek, 1)
-		bodyStarts(s, s.peek[:k])
-		s.endMessage() // when nothing was read: Python's phrase
-		if k > 0 {
-			w, werr := s.write(s.peek[:k])
-			if n = int64(w); werr != nil {
-				return n, werr
+		// The body goes past this writer: read it here, as long as it
+		// can still be a message, and send what was read; the rest goes
+		// to the original ReadFrom.
+		buf := make([]byte, 4<<10)
+		for s.pending {
+			k, err := src.Read(buf[:min(len(buf), s.body.Room()+1)])
+			if k > 0 {
+				if !s.body.Write(buf[:k]) {
+					s.endMessage()
+				}
+				w, werr := s.inner.Write(buf[:k])
+				s.bytes += int64(w)
+				if n += int64(w); werr != nil {
+					return n, werr
+				}
+			}
+			if err == io.EOF {
+				return n, nil
+			} else if err != nil {
+				return n, err
 			}
 		}
-		if err == io.EOF {
-			return n, nil
-		} else if err != nil {
-			return n, err
-		}
 	}
-	m, err := s.nextReadFrom(src)
+	m, err := next(src)
 	s.bytes += m
 	return n + m, err
-}
-
-// bodyStarts notes that the handler writes b: an implicit 200 when no status
-// was sent, or part of the message of an error waiting for it.
-func bodyStarts[S string | []byte](s *response, b S) {
-	if s.status == 0 {
-		s.sent(http.StatusOK)
-	}
-	if !s.pending || len(b) == 0 {
-		return
-	}
-	// The message is the first line of the first write, up to maxMessage
-	// bytes. Waiting for more writes to complete the line would delay the
-	// lines past what the handler logs meanwhile (a CGI script's exit
-	// code, which writes its body as it comes), and no flush can end the
-	// wait without hooking Flush, which costs two allocations a request.
-	s.haveMessage = true
-	i := 0
-	for i < len(b) && b[i] != '\n' && i < maxMessage {
-		i++
-	}
-	s.msg = append(s.msg[:0], b[:i]...)
-	s.endMessage()
 }
 
 // sent records the final status. In the Python format the request line is
@@ -180,10 +154,11 @@ func (s *response) sent(code int) {
 	s.status = code
 	pyLines := s.l.slog == nil && s.l.format == Python
 	if code >= 400 && (pyLines || s.l.slog != nil) {
-		if isPlainText(s.inner.Header().Get("Content-Type")) {
+		if httperr.IsPlainText(s.inner.Header().Get("Content-Type")) {
 			s.pending = true
 			return
 		}
+		s.body.Lose()
 		if pyLines {
 			s.logError()
 		}
@@ -195,14 +170,12 @@ func (s *response) sent(code int) {
 	}
 }
 
-// endMessage ends the wait for an error's message: the first line of the
-// body's first write when there was one, else Python's phrase.
+// endMessage ends the wait for an error's message.
 func (s *response) endMessage() {
 	if !s.pending {
 		return
 	}
 	s.pending = false
-	s.msg = bytes.TrimSuffix(s.msg, []byte{'\r'})
 	s.logError()
 }
 
@@ -212,27 +185,23 @@ func (s *response) logError() {
 		return
 	}
 	t := s.l.now()
-	s.buf = s.l.appendErrorLine(s.buf[:0], s.r, t, s.status, s.message())
+	if msg, ok := s.body.Line(); ok {
+		s.buf = appendErrorLine(s.l, s.buf[:0], s.r, t, s.status, msg)
+	} else {
+		s.buf = appendErrorLine(s.l, s.buf[:0], s.r, t, s.status, pythonPhrase(s.status))
+	}
 	s.buf = s.l.appendRequestLine(s.buf, s.r, t, s.status)
 	s.l.write(s.buf)
 }
 
-// message returns the handler's message for the error, or Python's.
-func (s *response) message() []byte {
-	if !s.haveMessage {
-		s.msg = append(s.msg[:0], pythonPhrase(s.status)...)
-		s.haveMessage = true
-	}
-	return s.msg
-}
-
 // end runs when the handler has returned, or has panicked: a response
 // that sent a status is then logged with what it sent; one that sent none
-// got no answer at all and is not logged.
+// got no answer at all and is not logged. From now on the writer refuses
+// to be used.
 func (s *response) end(panicked bool) {
+	s.done.Store(true)
 	if s.status == 0 {
 		if panicked {
-			s.closed()
 			return
 		}
 		s.sent(http.StatusOK)
@@ -249,25 +218,4 @@ func (s *response) end(panicked bool) {
 		s.buf = s.l.appendCommon(s.buf[:0], s.r, s.l.now(), s.status, bytes)
 		s.l.write(s.buf)
 	}
-	s.closed()
-}
-
-// closed resets s for the next request. A writer the handler kept past
-// its return (net/http forbids it) then gets errAfterReturn, as long as s
-// is not serving another request.
-func (s *response) closed() {
-	s.r = nil
-	s.inner = nil
-	s.nextHeader, s.nextWrite, s.nextWriteStr, s.nextReadFrom = nil, nil, nil, nil
-	s.status, s.bytes = 0, 0
-	s.pending, s.haveMessage = false, false
-	s.msg = s.msg[:0]
-	if cap(s.buf) > maxPooled {
-		s.buf = nil
-	}
-}
-
-func isPlainText(contentType string) bool {
-	const plain = "text/plain"
-	return len(contentType) >= len(plain) && strings.EqualFold(contentType[:len(plain)], plain)
 }

@@ -3,12 +3,18 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
+	"mime"
+	"net/http"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/simplehttp/simplehttp/fileserver"
+	"github.com/simplehttp/simplehttp/headers"
 	"github.com/simplehttp/simplehttp/internal/pyrepr"
 )
 
@@ -23,11 +29,27 @@ type config struct {
 	tlsKey         string
 	followSymlinks bool
 	richListing    bool
+	hideDotfiles   bool
 	cgiTimeout     time.Duration
 	sendTimeout    *time.Duration // nil: defaultSendTimeout; 0: no send checks
 	minSendRate    *int64         // bytes/s; nil: defaultMinSendRate; 0: none
 	maxConns       int            // 0: derived from the descriptor limit
-	help           bool           // -h/--help: print help and exit 0
+	headers        http.Header    // -H/--header, in the order given
+	compress       bool
+	tlsPassword    string // --tls-password-file
+	contentType    string // --content-type; "" is application/octet-stream
+	precompressed  bool
+	spa            bool
+	errorPages     []errorPage // --error-page, in the order given
+	help           bool        // -h/--help: print help and exit 0
+}
+
+// errorPage is one --error-page CODE=FILE: the file's bytes, read at
+// start-up, and its content type.
+type errorPage struct {
+	code        int
+	body        []byte
+	contentType string
 }
 
 // Protocol versions -p/--protocol accepts.
@@ -65,9 +87,27 @@ beyond Python's http.server:
                         (Python follows every link)
   --rich-listing        list directories with sizes, dates, sorting and a
                         filter box instead of Python's plain page
+  --hide-dotfiles       leave names starting with "." out of listings and
+                        answer 404 for them
   --script-timeout SECONDS
                         kill a CGI script that runs longer (default: 0, no
-                        limit)
+                        limit; needs --cgi)
+  -H HEADER VALUE, --header HEADER VALUE
+                        add this header to every response (repeatable)
+  --compress            compress text responses with brotli, zstd or gzip
+                        as the client accepts
+  --tls-password-file PATH
+                        read the password of an encrypted --tls-key from
+                        this file
+  --content-type TYPE   the type of files whose extension is unknown
+                        (default: application/octet-stream)
+  --precompressed       serve a.js.br, a.js.zst or a.js.gz for a.js to
+                        clients that accept them
+  --spa                 answer a browser's request for a missing page with
+                        /index.html (single-page applications)
+  --error-page CODE=FILE
+                        answer status CODE (400-599) with the file FILE
+                        instead of Python's error page (repeatable)
   --send-timeout SECONDS
                         close a connection whose client accepts nothing of
                         a response for this long (default: 60; 0: never)
@@ -97,6 +137,9 @@ type option struct {
 	short, long string // "-b", "--bind"; either may be empty
 	takesValue  bool
 	apply       func(c *config, value string) error
+	// pair, when set, makes the option take two values (argparse's
+	// nargs=2) and is called instead of apply.
+	pair func(c *config, a, b string) error
 }
 
 // name is how argparse names the option in errors: "-b/--bind".
@@ -124,6 +167,7 @@ var options = []*option{
 	{long: "--tls-key", takesValue: true, apply: func(c *config, v string) error { c.tlsKey = v; return nil }},
 	{long: "--follow-symlinks", apply: func(c *config, _ string) error { c.followSymlinks = true; return nil }},
 	{long: "--rich-listing", apply: func(c *config, _ string) error { c.richListing = true; return nil }},
+	{long: "--hide-dotfiles", apply: func(c *config, _ string) error { c.hideDotfiles = true; return nil }},
 	{long: "--script-timeout", takesValue: true, apply: func(c *config, v string) error {
 		// Read as argparse's type=float reads it, then refused where
 		// Python would accept a value no timeout can have.
@@ -138,6 +182,28 @@ var options = []*option{
 		c.cgiTimeout = time.Duration(secs * float64(time.Second))
 		return nil
 	}},
+	{short: "-H", long: "--header", pair: func(c *config, name, value string) error {
+		if err := headers.Check(name, value); err != nil {
+			return usageErrorf("argument -H/--header: %s", strings.TrimPrefix(err.Error(), "headers: "))
+		}
+		if c.headers == nil {
+			c.headers = http.Header{}
+		}
+		c.headers.Add(name, value)
+		return nil
+	}},
+	{long: "--compress", apply: func(c *config, _ string) error { c.compress = true; return nil }},
+	{long: "--tls-password-file", takesValue: true, apply: func(c *config, v string) error { c.tlsPassword = v; return nil }},
+	{long: "--content-type", takesValue: true, apply: func(c *config, v string) error {
+		if _, _, err := mime.ParseMediaType(v); err != nil || !strings.Contains(v, "/") || strings.ContainsAny(v, "\r\n") {
+			return usageErrorf("argument --content-type: invalid media type: %s", pyrepr.String(v))
+		}
+		c.contentType = v
+		return nil
+	}},
+	{long: "--precompressed", apply: func(c *config, _ string) error { c.precompressed = true; return nil }},
+	{long: "--spa", apply: func(c *config, _ string) error { c.spa = true; return nil }},
+	{long: "--error-page", takesValue: true, apply: addErrorPage},
 	{long: "--send-timeout", takesValue: true, apply: func(c *config, v string) error {
 		secs, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil || strings.ContainsAny(v, "xXpP") {
@@ -175,6 +241,29 @@ var options = []*option{
 		c.maxConns = n
 		return nil
 	}},
+}
+
+// addErrorPage reads --error-page CODE=FILE: CODE an error status, FILE
+// read now, so that a mistake stops the command before it serves.
+func addErrorPage(c *config, v string) error {
+	codeText, name, ok := strings.Cut(v, "=")
+	code, err := strconv.Atoi(codeText)
+	if !ok || err != nil || name == "" || codeText != strconv.Itoa(code) {
+		return usageErrorf("argument --error-page: invalid CODE=FILE value: %s", pyrepr.String(v))
+	}
+	if code < 400 || code > 599 {
+		return usageErrorf("argument --error-page: %d is not an error status (choose from 400 to 599)", code)
+	}
+	body, err := os.ReadFile(name)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return usageErrorf("argument --error-page: can't open %s: %v", pyrepr.String(name), err)
+	}
+	c.errorPages = append(c.errorPages, errorPage{code: code, body: body, contentType: fileserver.ContentType(name)})
+	return nil
 }
 
 // Bounds of --send-timeout, --min-send-rate and --max-connections: far
@@ -321,8 +410,14 @@ func parseArgs(args []string) (config, error) {
 	if len(extras) > 0 {
 		return cfg, usageErrorf("unrecognized arguments: %s", strings.Join(extras, " "))
 	}
+	if cfg.tlsPassword != "" && cfg.tlsCert == "" {
+		return cfg, usageErrorf("--tls-password-file requires --tls-cert to be set")
+	}
 	if cfg.tlsKey != "" && cfg.tlsCert == "" {
 		return cfg, usageErrorf("--tls-key requires --tls-cert to be set")
+	}
+	if cfg.cgiTimeout != 0 && !cfg.cgi {
+		return cfg, usageErrorf("--script-timeout requires --cgi to be set")
 	}
 	return cfg, nil
 }
@@ -332,6 +427,13 @@ func parseArgs(args []string) (config, error) {
 // ("-hb") is read as several short options, as argparse does.
 func applyOption(cfg *config, m *match, rest []string, restMatches []*match) (int, error) {
 	o := m.opt
+	if o.pair != nil {
+		// argparse's nargs=2: an attached value is never one of the two.
+		if m.explicit != nil || len(rest) < 2 || rest[0] == "--" || restMatches[0] != nil || rest[1] == "--" || restMatches[1] != nil {
+			return 0, usageErrorf("argument %s: expected 2 arguments", o.name())
+		}
+		return 2, o.pair(cfg, rest[0], rest[1])
+	}
 	if !o.takesValue {
 		if m.explicit != nil {
 			// Only a single-dash flag may carry more flags: "-hb" is -h -b.

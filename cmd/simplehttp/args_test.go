@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +34,7 @@ var argCases = []struct {
 	{name: "long with equals", args: []string{"--bind=127.0.0.1", "--directory=/srv", "--protocol=HTTP/1.1"}, want: config{port: 8000, bind: "127.0.0.1", directory: "/srv", protocol: http11}},
 	{name: "short attached", args: []string{"-b127.0.0.1", "-d/srv", "-pHTTP/1.1"}, want: config{port: 8000, bind: "127.0.0.1", directory: "/srv", protocol: http11}},
 	{name: "short with equals", args: []string{"-b=::", "1234"}, want: config{port: 1234, bind: "::", protocol: http10}},
-	{name: "abbreviated long", args: []string{"--bi", "::", "--dir", "x", "--prot", "HTTP/1.1", "--c"}, want: config{port: 8000, bind: "::", directory: "x", protocol: http11, cgi: true}},
+	{name: "abbreviated long", args: []string{"--bi", "::", "--dir", "x", "--prot", "HTTP/1.1", "--cg"}, want: config{port: 8000, bind: "::", directory: "x", protocol: http11, cgi: true}},
 	{name: "abbreviated with equals", args: []string{"--b=0.0.0.0"}, want: config{port: 8000, bind: "0.0.0.0", protocol: http10}},
 	{name: "empty value with equals", args: []string{"--bind=", "80"}, want: config{port: 80, protocol: http10}},
 	{name: "last option wins", args: []string{"-b", "1.2.3.4", "-b", "5.6.7.8"}, want: config{port: 8000, bind: "5.6.7.8", protocol: http10}},
@@ -45,7 +48,10 @@ var argCases = []struct {
 	{name: "rich listing", args: []string{"--rich-listing", "9000"}, want: config{port: 9000, protocol: http10, richListing: true}},
 	{name: "rich listing abbreviated", args: []string{"--ri"}, want: config{port: 8000, protocol: http10, richListing: true}},
 	{name: "cgi timeout", args: []string{"--cgi", "--script-timeout", "30"}, want: config{port: 8000, protocol: http10, cgi: true, cgiTimeout: 30 * time.Second}},
-	{name: "cgi timeout fraction", args: []string{"--script-timeout=1.5"}, want: config{port: 8000, protocol: http10, cgiTimeout: 1500 * time.Millisecond}},
+	{name: "cgi timeout fraction", args: []string{"--cgi", "--script-timeout=1.5"}, want: config{port: 8000, protocol: http10, cgi: true, cgiTimeout: 1500 * time.Millisecond}},
+	{name: "cgi timeout without cgi", args: []string{"--script-timeout=1.5"}, err: "--script-timeout requires --cgi to be set"},
+	{name: "cgi timeout zero without cgi", args: []string{"--script-timeout", "0"}, want: config{port: 8000, protocol: http10}},
+	{name: "hide dotfiles", args: []string{"--hide-dotfiles"}, want: config{port: 8000, protocol: http10, hideDotfiles: true}},
 	{name: "cgi timeout not a number", args: []string{"--script-timeout", "soon"}, err: "argument --script-timeout: invalid float value: 'soon'"},
 	{name: "cgi timeout negative", args: []string{"--script-timeout", "-1"}, pythonDiffers: true, err: "argument --script-timeout: '-1' is not a number of seconds from 0 (no limit) to 604800"},
 	{name: "send timeout", args: []string{"--send-timeout", "0.3"}, pythonDiffers: true, want: config{port: 8000, protocol: http10, sendTimeout: ptr(300 * time.Millisecond)}},
@@ -65,7 +71,7 @@ var argCases = []struct {
 	{name: "tls cert alone", args: []string{"--tls-c", "both.pem"}, want: config{port: 8000, protocol: http10, tlsCert: "both.pem"}},
 	{name: "follow symlinks", args: []string{"--follow"}, want: config{port: 8000, protocol: http10, followSymlinks: true}},
 	{name: "help", args: []string{"--nope", "-h", "abc"}, want: config{port: 8000, protocol: http10, help: true}},
-	{name: "help abbreviated", args: []string{"--he"}, want: config{port: 8000, protocol: http10, help: true}},
+	{name: "help abbreviated", args: []string{"--hel"}, want: config{port: 8000, protocol: http10, help: true}},
 	{name: "help then short option with value", args: []string{"-hbx"}, want: config{port: 8000, protocol: http10, help: true, bind: "x"}},
 
 	{name: "bad int", args: []string{"abc"}, err: "argument port: invalid int value: 'abc'"},
@@ -98,9 +104,24 @@ var argCases = []struct {
 	{name: "short flag with unknown letter", args: []string{"-hx"}, err: "argument -h/--help: ignored explicit argument 'x'"},
 	{name: "unknown short option", args: []string{"-x"}, err: "unrecognized arguments: -x"},
 	{name: "unknown short chain", args: []string{"-ch"}, err: "unrecognized arguments: -ch"},
-	{name: "ambiguous", args: []string{"--tls", "x"}, err: "ambiguous option: --tls could match --tls-cert, --tls-key"},
-	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key"},
-	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --script-timeout, --send-timeout, --min-send-rate, --max-connections"},
+	{name: "ambiguous", args: []string{"--tls", "x"}, err: "ambiguous option: --tls could match --tls-cert, --tls-key, --tls-password-file"},
+	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key, --tls-password-file"},
+	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --hide-dotfiles, --script-timeout, --header, --compress, --tls-password-file, --content-type, --precompressed, --spa, --error-page, --send-timeout, --min-send-rate, --max-connections"},
+	{name: "ambiguous he", args: []string{"--he"}, err: "ambiguous option: --he could match --help, --header"},
+	{name: "ambiguous c", args: []string{"--c"}, err: "ambiguous option: --c could match --cgi, --compress, --content-type"},
+	{name: "header", args: []string{"-H", "X-A", "1", "--header", "x-a", "2", "-H", "Access-Control-Allow-Origin", "*"},
+		want: config{port: 8000, protocol: http10, headers: http.Header{"X-A": {"1", "2"}, "Access-Control-Allow-Origin": {"*"}}}},
+	{name: "header abbreviated with a value like an option's", args: []string{"--hea", "X-A", "-1", "80"},
+		want: config{port: 80, protocol: http10, headers: http.Header{"X-A": {"-1"}}}},
+	{name: "header missing value", args: []string{"-H", "X-A"}, err: "argument -H/--header: expected 2 arguments"},
+	{name: "header value is an option", args: []string{"-H", "X-A", "--cgi"}, err: "argument -H/--header: expected 2 arguments"},
+	{name: "header attached", args: []string{"-HX-A", "1"}, err: "argument -H/--header: expected 2 arguments"},
+	{name: "header with equals", args: []string{"--header=X-A", "1"}, err: "argument -H/--header: expected 2 arguments"},
+	{name: "compress", args: []string{"--compress"}, want: config{port: 8000, protocol: http10, compress: true}},
+	{name: "tls password", args: []string{"--tls-cert", "c.pem", "--tls-password-file", "pw"}, want: config{port: 8000, protocol: http10, tlsCert: "c.pem", tlsPassword: "pw"}},
+	{name: "content type", args: []string{"--content-type", "text/plain; charset=utf-8"}, want: config{port: 8000, protocol: http10, contentType: "text/plain; charset=utf-8"}},
+	{name: "precompressed and spa", args: []string{"--pre", "--spa"}, want: config{port: 8000, protocol: http10, precompressed: true, spa: true}},
+	{name: "tls password without cert", args: []string{"--tls-password-file", "pw"}, err: "--tls-password-file requires --tls-cert to be set"},
 	{name: "key without cert", args: []string{"--tls-key", "k.pem"}, err: "--tls-key requires --tls-cert to be set"},
 
 	// Python accepts these and fails later (or worse); we refuse them here.
@@ -108,6 +129,10 @@ var argCases = []struct {
 	{name: "port far too big", args: []string{"99999999999999999999999"}, err: "argument port: 99999999999999999999999 is not a TCP port (choose from 1 to 65535, or 0 for any free port)", pythonDiffers: true},
 	{name: "negative port", args: []string{"-1"}, err: "argument port: -1 is not a TCP port (choose from 1 to 65535, or 0 for any free port)", pythonDiffers: true},
 	{name: "unknown protocol", args: []string{"-p", "HTTP/2"}, err: "argument -p/--protocol: invalid choice: 'HTTP/2' (choose from 'HTTP/1.0', 'HTTP/1.1')", pythonDiffers: true},
+	{name: "header name invalid", args: []string{"-H", "X A", "1"}, err: `argument -H/--header: invalid header name "X A"`, pythonDiffers: true},
+	{name: "header value with a newline", args: []string{"-H", "X-A", "1\r\nX-B: 2"}, err: `argument -H/--header: invalid value for X-A: control character '\r'`, pythonDiffers: true},
+	{name: "header that frames the body", args: []string{"-H", "Content-Length", "0"}, err: "argument -H/--header: Content-Length cannot be set: it describes the body or the connection", pythonDiffers: true},
+	{name: "content type invalid", args: []string{"--content-type", "text"}, err: "argument --content-type: invalid media type: 'text'", pythonDiffers: true},
 	{name: "lower-case protocol", args: []string{"--protocol=http/1.1"}, err: "argument -p/--protocol: invalid choice: 'http/1.1' (choose from 'HTTP/1.0', 'HTTP/1.1')", pythonDiffers: true},
 }
 
@@ -146,7 +171,7 @@ func TestRunUsageErrors(t *testing.T) {
 
 // TestRunHelp pins -h: the help on stdout, exit 0, nothing else done.
 func TestRunHelp(t *testing.T) {
-	for _, args := range [][]string{{"-h"}, {"--help"}, {"8000", "--he"}} {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"8000", "--hel"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			assert.Equal(t, 0, run(args, &stdout, &stderr, nil))
@@ -173,7 +198,15 @@ def parse(argv):
     p.add_argument('--tls-key', metavar='PATH')
     p.add_argument('--follow-symlinks', action='store_true')
     p.add_argument('--rich-listing', action='store_true')
+    p.add_argument('--hide-dotfiles', action='store_true')
     p.add_argument('--script-timeout', metavar='SECONDS', type=float, default=0)
+    p.add_argument('-H', '--header', nargs=2, action='append', metavar=('HEADER', 'VALUE'))
+    p.add_argument('--compress', action='store_true')
+    p.add_argument('--tls-password-file', metavar='PATH')
+    p.add_argument('--content-type', metavar='TYPE')
+    p.add_argument('--precompressed', action='store_true')
+    p.add_argument('--spa', action='store_true')
+    p.add_argument('--error-page', metavar='CODE=FILE', action='append')
     p.add_argument('--send-timeout', metavar='SECONDS', type=float)
     p.add_argument('--min-send-rate', metavar='BYTES', type=int)
     p.add_argument('--max-connections', metavar='N', type=int)
@@ -182,14 +215,20 @@ def parse(argv):
     try:
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
             a = p.parse_args(argv)
+            if a.tls_password_file and not a.tls_cert:
+                p.error('--tls-password-file requires --tls-cert to be set')
             if a.tls_key and not a.tls_cert:
                 p.error('--tls-key requires --tls-cert to be set')
+            if a.script_timeout and not a.cgi:
+                p.error('--script-timeout requires --cgi to be set')
     except SystemExit as e:
         return {'code': e.code, 'stderr': err.getvalue(), 'help': out.getvalue() != ''}
     return {'code': None, 'port': a.port, 'bind': a.bind or '', 'directory': a.directory or '',
             'protocol': a.protocol, 'cgi': a.cgi, 'tlsCert': a.tls_cert or '',
             'tlsKey': a.tls_key or '', 'followSymlinks': a.follow_symlinks,
-            'richListing': a.rich_listing, 'cgiTimeout': a.script_timeout}
+            'richListing': a.rich_listing, 'hideDotfiles': a.hide_dotfiles, 'cgiTimeout': a.script_timeout,
+            'headers': a.header or [], 'compress': a.compress, 'tlsPassword': a.tls_password_file or '',
+            'contentType': a.content_type or '', 'precompressed': a.precompressed, 'spa': a.spa}
 print(json.dumps([parse(argv) for argv in json.load(sys.stdin)]))
 `
 
@@ -225,7 +264,14 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 		TLSKey         string
 		FollowSymlinks bool
 		RichListing    bool
+		HideDotfiles   bool
 		CGITimeout     float64 `json:"cgiTimeout"`
+		Headers        [][2]string
+		Compress       bool
+		TLSPassword    string
+		ContentType    string
+		Precompressed  bool
+		SPA            bool `json:"spa"`
 	}
 	require.NoError(t, json.Unmarshal(out, &results))
 	require.Len(t, results, len(vectors))
@@ -249,10 +295,19 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 				assert.Equal(t, py.Stderr, usage+"simplehttp: error: "+err.Error()+"\n")
 			default:
 				require.NoError(t, err)
+				var headers http.Header
+				for _, h := range py.Headers {
+					if headers == nil {
+						headers = http.Header{}
+					}
+					headers.Add(h[0], h[1])
+				}
 				assert.Equal(t, config{
+					headers: headers, compress: py.Compress, tlsPassword: py.TLSPassword,
+					contentType: py.ContentType, precompressed: py.Precompressed, spa: py.SPA,
 					port: py.Port, bind: py.Bind, directory: py.Directory, protocol: py.Protocol,
 					cgi: py.CGI, tlsCert: py.TLSCert, tlsKey: py.TLSKey, followSymlinks: py.FollowSymlinks,
-					richListing: py.RichListing, cgiTimeout: time.Duration(py.CGITimeout * float64(time.Second)),
+					richListing: py.RichListing, hideDotfiles: py.HideDotfiles, cgiTimeout: time.Duration(py.CGITimeout * float64(time.Second)),
 				}, got)
 			}
 		})
@@ -274,6 +329,47 @@ func TestHelpMatchesPython(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, python, ours)
 	assert.Contains(t, extra, "--tls-cert PATH")
+}
+
+// TestErrorPageArgs pins --error-page CODE=FILE: repeatable, the file read
+// at start-up with its content type, and a bad CODE or an unreadable FILE a
+// usage error in argparse's shape (exit 2, nothing served).
+func TestErrorPageArgs(t *testing.T) {
+	dir := t.TempDir()
+	notFound := filepath.Join(dir, "404.html")
+	require.NoError(t, os.WriteFile(notFound, []byte("<h1>gone</h1>\n"), 0o644))
+	denied := filepath.Join(dir, "403.txt")
+	require.NoError(t, os.WriteFile(denied, []byte("no\n"), 0o644))
+
+	cfg, err := parseArgs([]string{"--error-page", "404=" + notFound, "--error-p=403=" + denied, "9000"})
+	require.NoError(t, err)
+	assert.Equal(t, []errorPage{
+		{code: 404, body: []byte("<h1>gone</h1>\n"), contentType: "text/html"},
+		{code: 403, body: []byte("no\n"), contentType: "text/plain"},
+	}, cfg.errorPages)
+
+	missing := filepath.Join(dir, "missing.html")
+	for _, tc := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"--error-page", "404"}, "argument --error-page: invalid CODE=FILE value: '404'"},
+		{[]string{"--error-page", "x=" + notFound}, "argument --error-page: invalid CODE=FILE value: 'x=" + notFound + "'"},
+		{[]string{"--error-page", "404="}, "argument --error-page: invalid CODE=FILE value: '404='"},
+		{[]string{"--error-page", "+404=" + notFound}, "argument --error-page: invalid CODE=FILE value: '+404=" + notFound + "'"},
+		{[]string{"--error-page", "200=" + notFound}, "argument --error-page: 200 is not an error status (choose from 400 to 599)"},
+		{[]string{"--error-page", "600=" + notFound}, "argument --error-page: 600 is not an error status (choose from 400 to 599)"},
+		{[]string{"--error-page", "404=" + missing}, "argument --error-page: can't open '" + missing + "': no such file or directory"},
+		{[]string{"--error-page", "404=" + dir}, "argument --error-page: can't open '" + dir + "': is a directory"},
+		{[]string{"--error-page"}, "argument --error-page: expected one argument"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			assert.Equal(t, 2, run(tc.args, &stdout, &stderr, nil))
+			assert.Empty(t, stdout.String())
+			assert.Equal(t, usage+"simplehttp: error: "+tc.err+"\n", stderr.String())
+		})
+	}
 }
 
 func FuzzParseArgs(f *testing.F) {

@@ -688,3 +688,47 @@ func TestBodyReadAgainAfterEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "hi;hi;hi;hi;hi;", string(got))
 }
+
+// TestErrorPageFlag serves with --error-page over a real connection: a 404
+// gets the file's bytes with its content type and keeps its status (HEAD
+// too, without a body), other errors keep Python's page, and the access log
+// still says Python's lines.
+func TestErrorPageFlag(t *testing.T) {
+	pages := fixture(t, map[string]string{"404.html": "<h1>Nothing here</h1>\n"})
+	dir := fixture(t, map[string]string{"a.txt": "a"})
+	s := startServer(t, []string{"-b", "127.0.0.1", "-d", dir, "--error-page", "404=" + filepath.Join(pages, "404.html"), "0"}, nil)
+
+	resp, err := http.Get(s.url() + "/missing")
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	assert.Equal(t, "text/html", resp.Header.Get("Content-Type"))
+	assert.Equal(t, "<h1>Nothing here</h1>\n", string(body))
+
+	resp, err = http.Head(s.url() + "/missing")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	assert.Equal(t, strconv.Itoa(len("<h1>Nothing here</h1>\n")), resp.Header.Get("Content-Length"))
+
+	resp, err = http.Get(s.url() + "/a.txt")
+	require.NoError(t, err)
+	body, err = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, "a", string(body))
+
+	req, err := http.NewRequest("PUT", s.url()+"/a.txt", nil)
+	require.NoError(t, err)
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, err = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusNotImplemented, resp.StatusCode)
+	assert.Contains(t, string(body), "<p>Message: Unsupported method ('PUT').</p>")
+
+	assert.Contains(t, s.stderr.String(), "code 404, message File not found\n")
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -42,6 +43,14 @@ func TestCustomStack(t *testing.T) {
 	assert.Contains(t, string(body), `href="c.html"`)
 	assert.NotContains(t, string(body), `href=".hidden"`)
 
+	// dotfiles: hidden names are refused, not only left out of listings.
+	for _, path := range []string{"/.secret", "/dir/.hidden", "/dir/%2Ehidden"} {
+		resp, err = http.Get(srv.URL + path)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode, path)
+	}
+
 	// conditional: the file server's ETag gives a 304.
 	req, err := http.NewRequest(http.MethodGet, srv.URL+"/a.txt", nil)
 	require.NoError(t, err)
@@ -63,6 +72,7 @@ func TestCustomStack(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	assert.Equal(t, "text/plain; charset=utf-8", resp.Header.Get("Content-Type"))
 	assert.Equal(t, "404 File not found: Nothing matches the given URI.\n", string(body))
+	pageLen := len(body)
 
 	// dirlist: JSON on request.
 	resp, err = http.Get(srv.URL + "/dir/?format=json")
@@ -73,6 +83,9 @@ func TestCustomStack(t *testing.T) {
 	assert.Contains(t, resp.Header.Get("Content-Type"), "application/json")
 	assert.Contains(t, string(body), `"b.txt"`)
 
+	// logging counts what the client got: the error page's bytes (51), not
+	// the handler's plain message (15).
+	assert.Contains(t, log.String(), fmt.Sprintf(`"GET /missing HTTP/1.1" 404 %d `, pageLen))
 	assert.Contains(t, log.String(), `"GET /a.txt HTTP/1.1" 200 1`)
 	assert.Contains(t, log.String(), `"GET /a.txt HTTP/1.1" 304 -`)
 	assert.Contains(t, log.String(), `"GET /dir/ HTTP/1.1" 200`)

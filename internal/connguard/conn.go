@@ -98,44 +98,84 @@ func (c *conn) Write(p []byte) (int, error) {
 	return int(n), err
 }
 
-// ReadFrom copies src to the connection. A regular file (an *os.File,
-// alone or in an *io.LimitedReader, as net/http hands it over) goes out
-// through the inner connection's ReadFrom, that is sendfile(2), resumed
-// after each deadline from where the kernel left the file's offset;
-// anything else is copied through Write.
+// ReadFrom copies src to the connection. A regular file (one with a
+// syscall.Conn, alone or in an *io.LimitedReader, as net/http hands it
+// over) goes out through the inner connection's ReadFrom, that is
+// sendfile(2), resumed after each deadline from where the kernel left the
+// descriptor's offset; anything else is copied through Write.
 func (c *conn) ReadFrom(src io.Reader) (int64, error) {
 	rf, ok := c.Conn.(io.ReaderFrom)
-	if !ok || !regularFile(src) {
+	if !ok {
+		return io.Copy(writerOnly{c}, src)
+	}
+	lr, limited := src.(*io.LimitedReader)
+	inner := src
+	if limited {
+		inner = lr.R
+	}
+	f, ok := inner.(interface {
+		syscall.Conn
+		Stat() (fs.FileInfo, error)
+	})
+	if !ok {
+		return io.Copy(writerOnly{c}, src)
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		// A generic copy cut by a deadline would drop what it had read
+		// but not written: only sendfile can be resumed.
 		return io.Copy(writerOnly{c}, src)
 	}
 	if c.l.cfg.SendTimeout == 0 {
 		return rf.ReadFrom(src)
 	}
+	// The descriptor is asked for once: a file type may put its offset
+	// in place each time it hands it out, which would send the same
+	// bytes again on a resumed step.
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return io.Copy(writerOnly{c}, src)
+	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	return c.send(func(int64) (int64, error) { return rf.ReadFrom(src) })
+	return c.send(func(int64) (int64, error) {
+		if !limited {
+			return rf.ReadFrom(rawFile{rc})
+		}
+		step := &io.LimitedReader{R: rawFile{rc}, N: lr.N}
+		n, err := rf.ReadFrom(step)
+		lr.N -= n
+		return n, err
+	})
 }
 
 // writerOnly hides conn's ReadFrom from io.Copy.
 type writerOnly struct{ io.Writer }
 
-// regularFile reports whether src is a regular file, or an
-// *io.LimitedReader of one, that sendfile can resume after a timeout
-// without losing data (a generic copy would drop what it had read but not
-// written).
-func regularFile(src io.Reader) bool {
-	if lr, ok := src.(*io.LimitedReader); ok {
-		src = lr.R
+// rawFile is a file seen only through its descriptor, read from the
+// descriptor's offset, which sendfile(2) advances.
+type rawFile struct{ rc syscall.RawConn }
+
+func (f rawFile) SyscallConn() (syscall.RawConn, error) { return f.rc, nil }
+
+// Read is what net falls back to should sendfile not take the file.
+func (f rawFile) Read(p []byte) (n int, err error) {
+	if cerr := f.rc.Read(func(fd uintptr) bool {
+		for {
+			n, err = syscall.Read(int(fd), p)
+			if err != syscall.EINTR {
+				return true
+			}
+		}
+	}); cerr != nil {
+		return 0, cerr
 	}
-	f, ok := src.(interface {
-		syscall.Conn
-		Stat() (fs.FileInfo, error)
-	})
-	if !ok {
-		return false
+	if n < 0 {
+		n = 0
 	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode().IsRegular()
+	if n == 0 && err == nil && len(p) > 0 {
+		return 0, io.EOF
+	}
+	return n, err
 }
 
 // step is how long one attempt to send waits before the client's credit

@@ -16,11 +16,19 @@ import (
 // FileServer does since Go 1.23. A 404 behind "Cache-Control: immutable"
 // must not be cached for a year.
 func Error(w http.ResponseWriter, msg string, code int) {
-	h := w.Header()
-	h.Del("Cache-Control")
-	h.Del("Etag")
-	h.Del("Last-Modified")
+	DropSuccessHeaders(w.Header())
 	http.Error(w, msg, code)
+}
+
+// DropSuccessHeaders deletes from h the headers [Error] drops: those a
+// handler in front set for a successful response (Cache-Control,
+// Content-Encoding, ETag, Last-Modified). Every error response of the
+// toolkit, and every error page, goes without them.
+func DropSuccessHeaders(h http.Header) {
+	delete(h, "Cache-Control")
+	delete(h, "Content-Encoding")
+	delete(h, "Etag")
+	delete(h, "Last-Modified")
 }
 
 // RetryAfter is the Retry-After, in seconds, of [Unavailable]'s answer.

@@ -5,10 +5,13 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/simplehttp/simplehttp/internal/httperr/httperrtest"
 )
 
 func TestErrorDropsValidators(t *testing.T) {
@@ -17,10 +20,11 @@ func TestErrorDropsValidators(t *testing.T) {
 	rec.Header().Set("Etag", `"x"`)
 	rec.Header().Set("Last-Modified", "Tue, 14 Nov 2023 22:13:20 GMT")
 	rec.Header().Set("Vary", "Accept")
+	rec.Header().Set("Content-Encoding", "gzip")
 	Error(rec, "File not found", http.StatusNotFound)
 	assert.Equal(t, http.StatusNotFound, rec.Code)
 	assert.Equal(t, "File not found\n", rec.Body.String())
-	for _, k := range []string{"Cache-Control", "Etag", "Last-Modified"} {
+	for _, k := range []string{"Cache-Control", "Content-Encoding", "Etag", "Last-Modified"} {
 		assert.Empty(t, rec.Header().Values(k), k)
 	}
 	assert.Equal(t, "Accept", rec.Header().Get("Vary"), "other headers stay")
@@ -53,4 +57,50 @@ func TestUnavailable(t *testing.T) {
 	assert.Empty(t, rec.Header().Get("Cache-Control"))
 	assert.Equal(t, "Temporarily out of resources (too many open files)\n", rec.Body.String())
 	assert.NotContains(t, rec.Body.String(), "/srv/secret")
+}
+
+// TestBody applies the message rule to the shared table, the way a
+// middleware that sees each call does.
+func TestBody(t *testing.T) {
+	for _, c := range httperrtest.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			var b Body
+			for _, s := range c.Steps {
+				switch s.Op {
+				case "flush":
+					b.Lose()
+				case "writeString":
+					b.WriteString(s.Prefix + strings.Repeat(s.Data, max(s.Repeat, 1)))
+				default:
+					b.Write([]byte(s.Prefix + strings.Repeat(s.Data, max(s.Repeat, 1))))
+				}
+			}
+			msg, ok := b.Message()
+			if !IsPlainText(c.ContentType) {
+				msg, ok = "", false
+			}
+			assert.Equal(t, c.IsMessage, ok)
+			assert.Equal(t, c.Message, msg)
+			if !c.HasFlush() {
+				msg, ok = Message(c.ContentType, []byte(c.Body()))
+				assert.Equal(t, c.IsMessage, ok, "Message")
+				assert.Equal(t, c.Message, msg, "Message")
+			}
+		})
+	}
+}
+
+func TestIsPlainText(t *testing.T) {
+	for ct, want := range map[string]bool{
+		"text/plain; charset=utf-8": true,
+		"text/plain":                true,
+		"Text/Plain;charset=UTF-8":  true,
+		"text/plainx":               false,
+		" text/plain ; charset":     true,
+		"text/plain\t":              true,
+		"text/html":                 false,
+		"":                          false,
+	} {
+		assert.Equal(t, want, IsPlainText(ct), ct)
+	}
 }
