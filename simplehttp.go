@@ -11,10 +11,12 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/cgi"
+	"github.com/simplehttp/simplehttp/compress"
 	"github.com/simplehttp/simplehttp/conditional"
 	"github.com/simplehttp/simplehttp/dirlist"
 	"github.com/simplehttp/simplehttp/errorpage"
 	"github.com/simplehttp/simplehttp/fileserver"
+	"github.com/simplehttp/simplehttp/headers"
 	"github.com/simplehttp/simplehttp/logging"
 )
 
@@ -29,6 +31,8 @@ type config struct {
 	richListing    bool
 	cgiTimeout     time.Duration
 	server         string
+	headers        http.Header
+	compress       bool
 	errorPages     []errorpage.Option
 }
 
@@ -84,6 +88,23 @@ func WithRichListing(rich bool) Option {
 	return func(c *config) { c.richListing = rich }
 }
 
+// WithHeaders sets the headers h on every response, error pages and 304s
+// included, and answers CORS preflight requests 204 when h has
+// Access-Control-Allow-Origin (see [headers.New], which NewHandler puts
+// outermost). NewHandler returns an error for a name or value
+// [headers.Check] refuses. The default adds none.
+func WithHeaders(h http.Header) Option {
+	h = h.Clone()
+	return func(c *config) { c.headers = h }
+}
+
+// WithCompression compresses responses of compressible types with
+// brotli, zstd or gzip, as the client accepts ([compress.New]). The
+// default sends every body as it is.
+func WithCompression() Option {
+	return func(c *config) { c.compress = true }
+}
+
 // WithErrorPage answers every error with status code with body, sent as
 // contentType, instead of Python's page ([errorpage.WithPage]); the status
 // is kept. It may be given once per code. The default is Python's page for
@@ -102,6 +123,13 @@ func NewHandler(dir string, opts ...Option) (http.Handler, error) {
 	cfg := config{protocol: "HTTP/1.0"}
 	for _, opt := range opts {
 		opt(&cfg)
+	}
+	for name, values := range cfg.headers {
+		for _, v := range values {
+			if err := headers.Check(name, v); err != nil {
+				return nil, fmt.Errorf("simplehttp: %w", err)
+			}
+		}
 	}
 	if cfg.protocol != "HTTP/1.0" && cfg.protocol != "HTTP/1.1" {
 		return nil, fmt.Errorf("simplehttp: protocol %q is neither HTTP/1.0 nor HTTP/1.1", cfg.protocol)
@@ -146,12 +174,19 @@ func serverHeader(name string) func(http.Handler) http.Handler {
 // stack composes the Python-compatible middleware around the terminal file
 // handler. The list reads outermost first; a request passes through each
 // middleware in turn and reaches fileserver.New last. The full order is
-// errorpage, logging (cfg.accessLog), cgi (cfg.cgi, cfg.protocol),
-// conditional, fileserver.Index, dirlist. errorpage sits outside logging so
-// that the log sees the handler's own http.Error message, as Python's does.
+// headers (cfg.headers), errorpage, logging (cfg.accessLog), compress
+// (cfg.compress), cgi (cfg.cgi, cfg.protocol), conditional,
+// fileserver.Index, dirlist. errorpage sits outside logging so that the
+// log sees the handler's own http.Error message, as Python's does; headers
+// sits outside everything so that its headers reach every response;
+// compress sits outside cgi, to compress scripts' output, and outside
+// conditional, which then sees the ETags compress unmarks.
 func stack(dir string, fsys fs.FS, cfg config) (http.Handler, error) {
 	var middleware []func(http.Handler) http.Handler
 	var cgiOpts []cgi.Option
+	if len(cfg.headers) > 0 {
+		middleware = append(middleware, headers.New(cfg.headers))
+	}
 	if cfg.server != "" {
 		middleware = append(middleware, serverHeader(cfg.server))
 		cgiOpts = append(cgiOpts, cgi.WithServerSoftware(cfg.server))
@@ -161,6 +196,9 @@ func stack(dir string, fsys fs.FS, cfg config) (http.Handler, error) {
 		logger := logging.NewLogger(cfg.accessLog)
 		middleware = append(middleware, logger.Handler)
 		cgiOpts = append(cgiOpts, cgi.WithLogf(logger.Logf))
+	}
+	if cfg.compress {
+		middleware = append(middleware, compress.New())
 	}
 	if cfg.cgi {
 		if !cgi.Supported() {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"net/http"
 	"os"
 	"regexp"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/fileserver"
+	"github.com/simplehttp/simplehttp/headers"
 	"github.com/simplehttp/simplehttp/internal/pyrepr"
 )
 
@@ -27,6 +29,12 @@ type config struct {
 	followSymlinks bool
 	richListing    bool
 	cgiTimeout     time.Duration
+	headers        http.Header // -H/--header, in the order given
+	compress       bool
+	tlsPassword    string // --tls-password-file
+	contentType    string // --content-type; "" is application/octet-stream
+	precompressed  bool
+	spa            bool
 	errorPages     []errorPage // --error-page, in the order given
 	help           bool        // -h/--help: print help and exit 0
 }
@@ -77,6 +85,13 @@ beyond Python's http.server:
   --script-timeout SECONDS
                         kill a CGI script that runs longer (default: 0, no
                         limit)
+  -H HEADER VALUE, --header HEADER VALUE
+                        add this header to every response (repeatable)
+  --compress            compress text responses with brotli, zstd or gzip
+                        as the client accepts
+  --tls-password-file PATH
+                        read the password of an encrypted --tls-key from
+                        this file
   --error-page CODE=FILE
                         answer status CODE (400-599) with the file FILE
                         instead of Python's error page (repeatable)
@@ -100,6 +115,9 @@ type option struct {
 	short, long string // "-b", "--bind"; either may be empty
 	takesValue  bool
 	apply       func(c *config, value string) error
+	// pair, when set, makes the option take two values (argparse's
+	// nargs=2) and is called instead of apply.
+	pair func(c *config, a, b string) error
 }
 
 // name is how argparse names the option in errors: "-b/--bind".
@@ -141,6 +159,18 @@ var options = []*option{
 		c.cgiTimeout = time.Duration(secs * float64(time.Second))
 		return nil
 	}},
+	{short: "-H", long: "--header", pair: func(c *config, name, value string) error {
+		if err := headers.Check(name, value); err != nil {
+			return usageErrorf("argument -H/--header: %s", strings.TrimPrefix(err.Error(), "headers: "))
+		}
+		if c.headers == nil {
+			c.headers = http.Header{}
+		}
+		c.headers.Add(name, value)
+		return nil
+	}},
+	{long: "--compress", apply: func(c *config, _ string) error { c.compress = true; return nil }},
+	{long: "--tls-password-file", takesValue: true, apply: func(c *config, v string) error { c.tlsPassword = v; return nil }},
 	{long: "--error-page", takesValue: true, apply: addErrorPage},
 }
 
@@ -297,6 +327,9 @@ func parseArgs(args []string) (config, error) {
 	if len(extras) > 0 {
 		return cfg, usageErrorf("unrecognized arguments: %s", strings.Join(extras, " "))
 	}
+	if cfg.tlsPassword != "" && cfg.tlsCert == "" {
+		return cfg, usageErrorf("--tls-password-file requires --tls-cert to be set")
+	}
 	if cfg.tlsKey != "" && cfg.tlsCert == "" {
 		return cfg, usageErrorf("--tls-key requires --tls-cert to be set")
 	}
@@ -308,6 +341,13 @@ func parseArgs(args []string) (config, error) {
 // ("-hb") is read as several short options, as argparse does.
 func applyOption(cfg *config, m *match, rest []string, restMatches []*match) (int, error) {
 	o := m.opt
+	if o.pair != nil {
+		// argparse's nargs=2: an attached value is never one of the two.
+		if m.explicit != nil || len(rest) < 2 || rest[0] == "--" || restMatches[0] != nil || rest[1] == "--" || restMatches[1] != nil {
+			return 0, usageErrorf("argument %s: expected 2 arguments", o.name())
+		}
+		return 2, o.pair(cfg, rest[0], rest[1])
+	}
 	if !o.takesValue {
 		if m.explicit != nil {
 			// Only a single-dash flag may carry more flags: "-hb" is -h -b.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,7 +34,7 @@ var argCases = []struct {
 	{name: "long with equals", args: []string{"--bind=127.0.0.1", "--directory=/srv", "--protocol=HTTP/1.1"}, want: config{port: 8000, bind: "127.0.0.1", directory: "/srv", protocol: http11}},
 	{name: "short attached", args: []string{"-b127.0.0.1", "-d/srv", "-pHTTP/1.1"}, want: config{port: 8000, bind: "127.0.0.1", directory: "/srv", protocol: http11}},
 	{name: "short with equals", args: []string{"-b=::", "1234"}, want: config{port: 1234, bind: "::", protocol: http10}},
-	{name: "abbreviated long", args: []string{"--bi", "::", "--dir", "x", "--prot", "HTTP/1.1", "--c"}, want: config{port: 8000, bind: "::", directory: "x", protocol: http11, cgi: true}},
+	{name: "abbreviated long", args: []string{"--bi", "::", "--dir", "x", "--prot", "HTTP/1.1", "--cg"}, want: config{port: 8000, bind: "::", directory: "x", protocol: http11, cgi: true}},
 	{name: "abbreviated with equals", args: []string{"--b=0.0.0.0"}, want: config{port: 8000, bind: "0.0.0.0", protocol: http10}},
 	{name: "empty value with equals", args: []string{"--bind=", "80"}, want: config{port: 80, protocol: http10}},
 	{name: "last option wins", args: []string{"-b", "1.2.3.4", "-b", "5.6.7.8"}, want: config{port: 8000, bind: "5.6.7.8", protocol: http10}},
@@ -55,7 +56,7 @@ var argCases = []struct {
 	{name: "tls cert alone", args: []string{"--tls-c", "both.pem"}, want: config{port: 8000, protocol: http10, tlsCert: "both.pem"}},
 	{name: "follow symlinks", args: []string{"--follow"}, want: config{port: 8000, protocol: http10, followSymlinks: true}},
 	{name: "help", args: []string{"--nope", "-h", "abc"}, want: config{port: 8000, protocol: http10, help: true}},
-	{name: "help abbreviated", args: []string{"--he"}, want: config{port: 8000, protocol: http10, help: true}},
+	{name: "help abbreviated", args: []string{"--hel"}, want: config{port: 8000, protocol: http10, help: true}},
 	{name: "help then short option with value", args: []string{"-hbx"}, want: config{port: 8000, protocol: http10, help: true, bind: "x"}},
 
 	{name: "bad int", args: []string{"abc"}, err: "argument port: invalid int value: 'abc'"},
@@ -88,9 +89,22 @@ var argCases = []struct {
 	{name: "short flag with unknown letter", args: []string{"-hx"}, err: "argument -h/--help: ignored explicit argument 'x'"},
 	{name: "unknown short option", args: []string{"-x"}, err: "unrecognized arguments: -x"},
 	{name: "unknown short chain", args: []string{"-ch"}, err: "unrecognized arguments: -ch"},
-	{name: "ambiguous", args: []string{"--tls", "x"}, err: "ambiguous option: --tls could match --tls-cert, --tls-key"},
-	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key"},
-	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --script-timeout, --error-page"},
+	{name: "ambiguous", args: []string{"--tls", "x"}, err: "ambiguous option: --tls could match --tls-cert, --tls-key, --tls-password-file"},
+	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key, --tls-password-file"},
+	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --script-timeout, --header, --compress, --tls-password-file, --error-page"},
+	{name: "ambiguous he", args: []string{"--he"}, err: "ambiguous option: --he could match --help, --header"},
+	{name: "ambiguous c", args: []string{"--c"}, err: "ambiguous option: --c could match --cgi, --compress"},
+	{name: "header", args: []string{"-H", "X-A", "1", "--header", "x-a", "2", "-H", "Access-Control-Allow-Origin", "*"},
+		want: config{port: 8000, protocol: http10, headers: http.Header{"X-A": {"1", "2"}, "Access-Control-Allow-Origin": {"*"}}}},
+	{name: "header abbreviated with a value like an option's", args: []string{"--hea", "X-A", "-1", "80"},
+		want: config{port: 80, protocol: http10, headers: http.Header{"X-A": {"-1"}}}},
+	{name: "header missing value", args: []string{"-H", "X-A"}, err: "argument -H/--header: expected 2 arguments"},
+	{name: "header value is an option", args: []string{"-H", "X-A", "--cgi"}, err: "argument -H/--header: expected 2 arguments"},
+	{name: "header attached", args: []string{"-HX-A", "1"}, err: "argument -H/--header: expected 2 arguments"},
+	{name: "header with equals", args: []string{"--header=X-A", "1"}, err: "argument -H/--header: expected 2 arguments"},
+	{name: "compress", args: []string{"--compress"}, want: config{port: 8000, protocol: http10, compress: true}},
+	{name: "tls password", args: []string{"--tls-cert", "c.pem", "--tls-password-file", "pw"}, want: config{port: 8000, protocol: http10, tlsCert: "c.pem", tlsPassword: "pw"}},
+	{name: "tls password without cert", args: []string{"--tls-password-file", "pw"}, err: "--tls-password-file requires --tls-cert to be set"},
 	{name: "key without cert", args: []string{"--tls-key", "k.pem"}, err: "--tls-key requires --tls-cert to be set"},
 
 	// Python accepts these and fails later (or worse); we refuse them here.
@@ -98,6 +112,9 @@ var argCases = []struct {
 	{name: "port far too big", args: []string{"99999999999999999999999"}, err: "argument port: 99999999999999999999999 is not a TCP port (choose from 1 to 65535, or 0 for any free port)", pythonDiffers: true},
 	{name: "negative port", args: []string{"-1"}, err: "argument port: -1 is not a TCP port (choose from 1 to 65535, or 0 for any free port)", pythonDiffers: true},
 	{name: "unknown protocol", args: []string{"-p", "HTTP/2"}, err: "argument -p/--protocol: invalid choice: 'HTTP/2' (choose from 'HTTP/1.0', 'HTTP/1.1')", pythonDiffers: true},
+	{name: "header name invalid", args: []string{"-H", "X A", "1"}, err: `argument -H/--header: invalid header name "X A"`, pythonDiffers: true},
+	{name: "header value with a newline", args: []string{"-H", "X-A", "1\r\nX-B: 2"}, err: `argument -H/--header: invalid value for X-A: control character '\r'`, pythonDiffers: true},
+	{name: "header that frames the body", args: []string{"-H", "Content-Length", "0"}, err: "argument -H/--header: Content-Length cannot be set: it describes the body or the connection", pythonDiffers: true},
 	{name: "lower-case protocol", args: []string{"--protocol=http/1.1"}, err: "argument -p/--protocol: invalid choice: 'http/1.1' (choose from 'HTTP/1.0', 'HTTP/1.1')", pythonDiffers: true},
 }
 
@@ -136,7 +153,7 @@ func TestRunUsageErrors(t *testing.T) {
 
 // TestRunHelp pins -h: the help on stdout, exit 0, nothing else done.
 func TestRunHelp(t *testing.T) {
-	for _, args := range [][]string{{"-h"}, {"--help"}, {"8000", "--he"}} {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"8000", "--hel"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			assert.Equal(t, 0, run(args, &stdout, &stderr, nil))
@@ -164,12 +181,17 @@ def parse(argv):
     p.add_argument('--follow-symlinks', action='store_true')
     p.add_argument('--rich-listing', action='store_true')
     p.add_argument('--script-timeout', metavar='SECONDS', type=float, default=0)
+    p.add_argument('-H', '--header', nargs=2, action='append', metavar=('HEADER', 'VALUE'))
+    p.add_argument('--compress', action='store_true')
+    p.add_argument('--tls-password-file', metavar='PATH')
     p.add_argument('--error-page', metavar='CODE=FILE', action='append')
     p.add_argument('port', default=8000, type=int, nargs='?')
     err, out = io.StringIO(), io.StringIO()
     try:
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
             a = p.parse_args(argv)
+            if a.tls_password_file and not a.tls_cert:
+                p.error('--tls-password-file requires --tls-cert to be set')
             if a.tls_key and not a.tls_cert:
                 p.error('--tls-key requires --tls-cert to be set')
     except SystemExit as e:
@@ -177,7 +199,8 @@ def parse(argv):
     return {'code': None, 'port': a.port, 'bind': a.bind or '', 'directory': a.directory or '',
             'protocol': a.protocol, 'cgi': a.cgi, 'tlsCert': a.tls_cert or '',
             'tlsKey': a.tls_key or '', 'followSymlinks': a.follow_symlinks,
-            'richListing': a.rich_listing, 'cgiTimeout': a.script_timeout}
+            'richListing': a.rich_listing, 'cgiTimeout': a.script_timeout,
+            'headers': a.header or [], 'compress': a.compress, 'tlsPassword': a.tls_password_file or ''}
 print(json.dumps([parse(argv) for argv in json.load(sys.stdin)]))
 `
 
@@ -214,6 +237,9 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 		FollowSymlinks bool
 		RichListing    bool
 		CGITimeout     float64 `json:"cgiTimeout"`
+		Headers        [][2]string
+		Compress       bool
+		TLSPassword    string
 	}
 	require.NoError(t, json.Unmarshal(out, &results))
 	require.Len(t, results, len(vectors))
@@ -237,7 +263,15 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 				assert.Equal(t, py.Stderr, usage+"simplehttp: error: "+err.Error()+"\n")
 			default:
 				require.NoError(t, err)
+				var headers http.Header
+				for _, h := range py.Headers {
+					if headers == nil {
+						headers = http.Header{}
+					}
+					headers.Add(h[0], h[1])
+				}
 				assert.Equal(t, config{
+					headers: headers, compress: py.Compress, tlsPassword: py.TLSPassword,
 					port: py.Port, bind: py.Bind, directory: py.Directory, protocol: py.Protocol,
 					cgi: py.CGI, tlsCert: py.TLSCert, tlsKey: py.TLSKey, followSymlinks: py.FollowSymlinks,
 					richListing: py.RichListing, cgiTimeout: time.Duration(py.CGITimeout * float64(time.Second)),
