@@ -1,27 +1,27 @@
 // Package simplehttp composes the toolkit's middleware into the handler
-// `python -m http.server` would be: NewHandler serves a directory the way
+// `python -m http.server` would be: [NewHandler] serves a directory the way
 // Python 3.12's http.server does, and the simplehttp command (cmd/simplehttp)
 // puts it behind an HTTP server with Python's command line.
 //
 // Each behaviour is its own package, usable alone in any net/http or chi
-// application; this package only stacks them in the Python-compatible order,
-// outermost first:
+// application; this package stacks them in this order, outermost first:
 //
-//	errorpage → logging → cgi → conditional → fileserver.Index → dirlist → fileserver.New
+//	headers → errorpage → logging → compress → dotfiles → cgi →
+//	conditional → fileserver.Index → dirlist → fileserver.New
 //
-// errorpage sits outside logging so that the log sees the handler's own
-// http.Error message, as Python's log does; logging is there only with
-// [WithAccessLog], cgi only with [WithCGI].
-//
-// Usage:
+// headers is there only with [WithHeaders], logging with [WithAccessLog],
+// compress with [WithCompression], dotfiles with [WithHideDotfiles], cgi
+// with [WithCGI].
 //
 //	h, err := simplehttp.NewHandler("/srv/www")
 //	if err != nil {
 //		log.Fatal(err)
 //	}
+//	defer h.Close()
 //	log.Fatal(http.ListenAndServe(":8000", h))
 //
-// By default the directory is opened as an [os.Root]: symbolic links that
-// stay inside it are followed and those that lead out of it are answered
-// 404. [WithFollowSymlinks] follows every link, as Python does.
+// The directory is served through an [os.Root]: symbolic links that stay
+// inside it are followed, those that lead out of it are answered 404, unless
+// [WithFollowSymlinks]. [NewHandler] opens the root and [Handler.Close]
+// closes it; [NewRootHandler] serves a root the caller opened and closes.
 package simplehttp

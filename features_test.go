@@ -41,7 +41,7 @@ func TestHeadersThroughStack(t *testing.T) {
 		"cgi-bin/oops.sh": "#!/bin/sh\nprintf 'Status: 500 Oops\\n\\n'\n",
 	})
 	openForScripts(t, dir, filepath.Join(dir, "cgi-bin/hi.sh"), filepath.Join(dir, "cgi-bin/oops.sh"), filepath.Join(dir, "cgi-bin"))
-	h, err := NewHandler(dir, WithCGI(true), WithHeaders(http.Header{
+	h, err := NewHandler(dir, WithCGI(), WithHeaders(http.Header{
 		"Cache-Control":               {"no-store"},
 		"Access-Control-Allow-Origin": {"*"},
 	}))
@@ -121,7 +121,7 @@ func TestCompressionThroughStack(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "file-with-a-long-name-"+strings.Repeat("x", i%7)+string(rune('a'+i%26))+".txt"), nil, 0o644))
 	}
 	openForScripts(t, dir, filepath.Join(dir, "cgi-bin/gen.sh"), filepath.Join(dir, "cgi-bin"))
-	h, err := NewHandler(dir, WithCGI(true), WithCompression())
+	h, err := NewHandler(dir, WithCGI(), WithCompression())
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	defer srv.Close()

@@ -113,7 +113,7 @@ func rawRequest(method, target string, headers [][2]string, body []byte) []byte 
 func FuzzStack(f *testing.F) {
 	dir := stackFixture(f)
 	var log testutil.SyncBuffer
-	h, err := NewHandler(dir, WithCGI(true), WithAccessLog(&log), WithProtocol("HTTP/1.1"))
+	h, err := NewHandler(dir, WithCGI(), WithAccessLog(&log), WithCGIProtocol("HTTP/1.1"))
 	if err != nil {
 		f.Fatal(err)
 	}

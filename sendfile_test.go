@@ -82,10 +82,15 @@ func TestSendfileChild(t *testing.T) {
 	big := bytes.Repeat([]byte("simplehttp sends files with sendfile\n"), sendfileSize/37+1)[:sendfileSize]
 	dir := writeFiles(t, map[string]string{"big.bin": string(big), "site/index.html": string(big)})
 	var log testutil.SyncBuffer
-	h, err := NewHandler(dir, WithAccessLog(&log), WithFollowSymlinks(mode == "follow"))
+	opts := []Option{WithAccessLog(&log)}
+	if mode == "follow" {
+		opts = append(opts, WithFollowSymlinks())
+	}
+	stack, err := NewHandler(dir, opts...)
 	require.NoError(t, err)
+	defer stack.Close()
+	var h http.Handler = stack
 	if mode == "hidden" {
-		stack := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			stack.ServeHTTP(struct{ http.ResponseWriter }{w}, r)
 		})

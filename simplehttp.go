@@ -7,85 +7,112 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
-	"syscall"
 	"time"
 
 	"github.com/simplehttp/simplehttp/cgi"
 	"github.com/simplehttp/simplehttp/compress"
 	"github.com/simplehttp/simplehttp/conditional"
 	"github.com/simplehttp/simplehttp/dirlist"
+	"github.com/simplehttp/simplehttp/dotfiles"
 	"github.com/simplehttp/simplehttp/errorpage"
 	"github.com/simplehttp/simplehttp/fileserver"
 	"github.com/simplehttp/simplehttp/headers"
 	"github.com/simplehttp/simplehttp/logging"
 )
 
-// An Option configures NewHandler.
+// An Option configures [NewHandler] and [NewRootHandler].
 type Option func(*config)
 
 type config struct {
 	followSymlinks bool
 	cgi            bool
-	protocol       string
+	cgiProtocol    string
+	cgiTimeout     time.Duration
 	accessLog      io.Writer
 	richListing    bool
-	cgiTimeout     time.Duration
+	hideDotfiles   bool
 	server         string
 	headers        http.Header
 	compress       bool
 	errorPages     []errorpage.Option
 }
 
-// WithFollowSymlinks makes the handler follow every symbolic link, even one
-// that leads out of the directory, as Python does (the directory is served
-// through [os.DirFS]). By default the directory is opened with
-// [os.OpenRoot], and a link that leaves it is answered 404.
-func WithFollowSymlinks(follow bool) Option {
-	return func(c *config) { c.followSymlinks = follow }
+// WithFollowSymlinks follows every symbolic link, even one that leads out
+// of the directory, as Python does: files are served through [os.DirFS] of
+// the directory's name. By default a link that leaves the directory is
+// answered 404.
+func WithFollowSymlinks() Option {
+	return func(c *config) { c.followSymlinks = true }
 }
 
-// WithCGI runs CGI scripts under the directory's cgi-bin and htbin, as
-// `python -m http.server --cgi` does (see [cgi.New]). The default is off.
-// CGI needs Linux; elsewhere NewHandler returns an error.
-func WithCGI(enabled bool) Option {
-	return func(c *config) { c.cgi = enabled }
+// WithCGI runs CGI scripts under the directory's cgi-bin and htbin (see
+// [cgi.New]). CGI needs Linux; elsewhere the constructor returns an error.
+// Default: off.
+func WithCGI() Option {
+	return func(c *config) { c.cgi = true }
 }
 
-// WithCGITimeout kills a CGI script, with its whole process group, when it
-// runs longer than d ([cgi.WithTimeout]). The default, 0, sets no limit, as
-// Python does; a script is still killed when its client goes away.
+// WithCGITimeout kills a CGI script, with its process group, when it runs
+// longer than d ([cgi.WithTimeout]). It needs [WithCGI]. Default: 0, no
+// limit.
 func WithCGITimeout(d time.Duration) Option {
 	return func(c *config) { c.cgiTimeout = d }
 }
 
-// WithProtocol sets the HTTP version the server speaks, "HTTP/1.0" (the
-// default, as Python's) or "HTTP/1.1"; CGI scripts see it as
-// SERVER_PROTOCOL. Connections are the server's business: the simplehttp
-// command closes each one after its response under HTTP/1.0.
-func WithProtocol(version string) Option {
-	return func(c *config) { c.protocol = version }
+// WithCGIProtocol sets the SERVER_PROTOCOL CGI scripts see, "HTTP/1.0" or
+// "HTTP/1.1" ([cgi.WithServerProtocol]); the protocol the server speaks is
+// the [http.Server]'s business. It needs [WithCGI]. Default: "HTTP/1.0".
+func WithCGIProtocol(version string) Option {
+	return func(c *config) { c.cgiProtocol = version }
 }
 
-// WithAccessLog sets where the access log is written, one line per request
-// in Python's format (see [logging.New]). The default, nil, writes no access
-// log.
+// WithAccessLog writes one line per request to w in Python's format (see
+// [logging.New]). Default: nil, no access log.
 func WithAccessLog(w io.Writer) Option {
 	return func(c *config) { c.accessLog = w }
 }
 
-// WithServerHeader sends name as the Server header of every response, and
-// gives it to CGI scripts as SERVER_SOFTWARE. Python sends
-// "SimpleHTTP/0.6 Python/3.12.1". The default, "", sends no Server header
-// (as net/http) and tells scripts [cgi.DefaultServerSoftware].
+// WithServerHeader sends name as the Server header of every response and
+// gives it to CGI scripts as SERVER_SOFTWARE. Default: "", no Server header,
+// and [cgi.DefaultServerSoftware] for scripts.
 func WithServerHeader(name string) Option {
 	return func(c *config) { c.server = name }
 }
 
 // WithRichListing serves directory listings with sizes, dates, sorting and
-// a filter box ([dirlist.WithRichListing]) instead of Python's plain page.
-// The default is Python's page, byte for byte.
-func WithRichListing(rich bool) Option {
-	return func(c *config) { c.richListing = rich }
+// a filter box ([dirlist.WithRichListing]). Default: Python's page.
+func WithRichListing() Option {
+	return func(c *config) { c.richListing = true }
+}
+
+// WithHideDotfiles leaves names that start with "." out of listings and
+// answers 404 for every path that names one, for files, listings and CGI
+// scripts alike ([dotfiles.New]). Default: off, dotfiles are listed and
+// served.
+func WithHideDotfiles() Option {
+	return func(c *config) { c.hideDotfiles = true }
+}
+
+// A Handler serves a directory as `python -m http.server` does. Close
+// releases the directory when the Handler opened it.
+type Handler struct {
+	h    http.Handler
+	root *os.Root // opened by NewHandler; nil when the caller owns it
+}
+
+// ServeHTTP serves the request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.h.ServeHTTP(w, r)
+}
+
+// Close closes the directory [NewHandler] opened; requests served after it
+// fail. For a Handler from [NewRootHandler] it does nothing: the root is the
+// caller's to close.
+func (h *Handler) Close() error {
+	if h.root == nil {
+		return nil
+	}
+	return h.root.Close()
 }
 
 // WithHeaders sets the headers h on every response, error pages and 304s
@@ -114,51 +141,80 @@ func WithErrorPage(code int, body []byte, contentType string) Option {
 }
 
 // NewHandler returns the handler `python -m http.server` would be, serving
-// the directory dir. It returns an error when dir cannot be opened as a
-// directory, for a protocol other than HTTP/1.0 and HTTP/1.1, and for CGI
-// on a system other than Linux.
+// the directory dir, which it opens as an [os.Root] and keeps open until
+// [Handler.Close]. It returns an error when dir cannot be opened as a
+// directory, for an invalid option value or combination, and for CGI on a
+// system other than Linux.
 //
-// The directory is kept open for the handler's life.
-func NewHandler(dir string, opts ...Option) (http.Handler, error) {
-	cfg := config{protocol: "HTTP/1.0"}
+// NewHandler panics if an option is nil.
+func NewHandler(dir string, opts ...Option) (*Handler, error) {
+	cfg, err := configure(opts)
+	if err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("simplehttp: %w", err)
+	}
+	h, err := stack(root, cfg)
+	if err != nil {
+		root.Close()
+		return nil, err
+	}
+	return &Handler{h: h, root: root}, nil
+}
+
+// NewRootHandler is [NewHandler] for a directory the caller has opened and
+// closes: root must stay open while the handler serves.
+//
+// NewRootHandler panics if root or an option is nil.
+func NewRootHandler(root *os.Root, opts ...Option) (*Handler, error) {
+	if root == nil {
+		panic("simplehttp: nil *os.Root")
+	}
+	cfg, err := configure(opts)
+	if err != nil {
+		return nil, err
+	}
+	h, err := stack(root, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{h: h}, nil
+}
+
+// configure applies opts and checks their values and combinations.
+func configure(opts []Option) (config, error) {
+	var cfg config
 	for _, opt := range opts {
+		if opt == nil {
+			panic("simplehttp: nil Option")
+		}
 		opt(&cfg)
+	}
+	switch {
+	case !cfg.cgi && cfg.cgiTimeout != 0:
+		return cfg, errors.New("simplehttp: WithCGITimeout needs WithCGI")
+	case !cfg.cgi && cfg.cgiProtocol != "":
+		return cfg, errors.New("simplehttp: WithCGIProtocol needs WithCGI")
+	case cfg.cgiTimeout < 0:
+		return cfg, fmt.Errorf("simplehttp: negative CGI timeout %v", cfg.cgiTimeout)
+	case cfg.cgiProtocol == "":
+		cfg.cgiProtocol = "HTTP/1.0"
+	case cfg.cgiProtocol != "HTTP/1.0" && cfg.cgiProtocol != "HTTP/1.1":
+		return cfg, fmt.Errorf("simplehttp: protocol %q is neither HTTP/1.0 nor HTTP/1.1", cfg.cgiProtocol)
+	}
+	if cfg.cgi && !cgi.Supported() {
+		return cfg, errors.New("simplehttp: CGI scripts need Linux")
 	}
 	for name, values := range cfg.headers {
 		for _, v := range values {
 			if err := headers.Check(name, v); err != nil {
-				return nil, fmt.Errorf("simplehttp: %w", err)
+				return cfg, fmt.Errorf("simplehttp: %w", err)
 			}
 		}
 	}
-	if cfg.protocol != "HTTP/1.0" && cfg.protocol != "HTTP/1.1" {
-		return nil, fmt.Errorf("simplehttp: protocol %q is neither HTTP/1.0 nor HTTP/1.1", cfg.protocol)
-	}
-	fsys, err := openDir(dir, cfg.followSymlinks)
-	if err != nil {
-		return nil, err
-	}
-	return stack(dir, fsys, cfg)
-}
-
-// openDir opens dir as an os.Root (links that leave it are refused), or as
-// an os.DirFS when every link is to be followed.
-func openDir(dir string, followSymlinks bool) (fs.FS, error) {
-	if !followSymlinks {
-		root, err := os.OpenRoot(dir)
-		if err != nil {
-			return nil, fmt.Errorf("simplehttp: %w", err)
-		}
-		return root.FS(), nil
-	}
-	info, err := os.Stat(dir)
-	if err != nil {
-		return nil, fmt.Errorf("simplehttp: %w", err)
-	}
-	if !info.IsDir() {
-		return nil, fmt.Errorf("simplehttp: %w", &fs.PathError{Op: "open", Path: dir, Err: syscall.ENOTDIR})
-	}
-	return os.DirFS(dir), nil
+	return cfg, nil
 }
 
 // serverHeader sets the Server header before anything else can answer.
@@ -171,17 +227,14 @@ func serverHeader(name string) func(http.Handler) http.Handler {
 	}
 }
 
-// stack composes the Python-compatible middleware around the terminal file
-// handler. The list reads outermost first; a request passes through each
-// middleware in turn and reaches fileserver.New last. The full order is
-// headers (cfg.headers), errorpage, logging (cfg.accessLog), compress
-// (cfg.compress), cgi (cfg.cgi, cfg.protocol), conditional,
-// fileserver.Index, dirlist. errorpage sits outside logging so that the
-// log sees the handler's own http.Error message, as Python's does; headers
-// sits outside everything so that its headers reach every response;
-// compress sits outside cgi, to compress scripts' output, and outside
-// conditional, which then sees the ETags compress unmarks.
-func stack(dir string, fsys fs.FS, cfg config) (http.Handler, error) {
+// stack composes the middleware around the file handler, outermost first:
+// headers, the Server header, errorpage, logging, compress, dotfiles, cgi,
+// conditional, fileserver.Index, dirlist.
+func stack(root *os.Root, cfg config) (http.Handler, error) {
+	var fsys fs.FS = root.FS()
+	if cfg.followSymlinks {
+		fsys = os.DirFS(root.Name())
+	}
 	var middleware []func(http.Handler) http.Handler
 	var cgiOpts []cgi.Option
 	if len(cfg.headers) > 0 {
@@ -200,17 +253,21 @@ func stack(dir string, fsys fs.FS, cfg config) (http.Handler, error) {
 	if cfg.compress {
 		middleware = append(middleware, compress.New())
 	}
+	var listing []dirlist.Option
+	if cfg.hideDotfiles {
+		middleware = append(middleware, dotfiles.New())
+		listing = append(listing, dirlist.WithHideDotfiles())
+	}
 	if cfg.cgi {
-		if !cgi.Supported() {
-			return nil, errors.New("simplehttp: CGI scripts need Linux")
+		cgiOpts = append(cgiOpts, cgi.WithServerProtocol(cfg.cgiProtocol))
+		if cfg.cgiTimeout > 0 {
+			cgiOpts = append(cgiOpts, cgi.WithTimeout(cfg.cgiTimeout))
 		}
-		cgiOpts = append(cgiOpts, cgi.WithServerProtocol(cfg.protocol), cgi.WithTimeout(cfg.cgiTimeout))
 		if cfg.followSymlinks {
 			cgiOpts = append(cgiOpts, cgi.WithFollowSymlinks())
 		}
-		middleware = append(middleware, cgi.New(dir, cgiOpts...))
+		middleware = append(middleware, cgi.New(root.Name(), cgiOpts...))
 	}
-	var listing []dirlist.Option
 	if cfg.richListing {
 		listing = append(listing, dirlist.WithRichListing())
 	}

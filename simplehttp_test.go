@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,10 +37,13 @@ func TestNewHandlerErrors(t *testing.T) {
 		want string
 	}{
 		{name: "missing", dir: filepath.Join(dir, "nope"), want: "simplehttp: open " + filepath.Join(dir, "nope") + ": no such file or directory"},
-		{name: "missing, following links", dir: filepath.Join(dir, "nope"), opts: []Option{WithFollowSymlinks(true)}, want: "simplehttp: stat " + filepath.Join(dir, "nope") + ": no such file or directory"},
+		{name: "missing, following links", dir: filepath.Join(dir, "nope"), opts: []Option{WithFollowSymlinks()}, want: "simplehttp: open " + filepath.Join(dir, "nope") + ": no such file or directory"},
 		{name: "a file", dir: filepath.Join(dir, "a.txt"), want: "simplehttp: open " + filepath.Join(dir, "a.txt") + ": not a directory"},
-		{name: "a file, following links", dir: filepath.Join(dir, "a.txt"), opts: []Option{WithFollowSymlinks(true)}, want: "simplehttp: open " + filepath.Join(dir, "a.txt") + ": not a directory"},
-		{name: "protocol", dir: dir, opts: []Option{WithProtocol("HTTP/2")}, want: `simplehttp: protocol "HTTP/2" is neither HTTP/1.0 nor HTTP/1.1`},
+		{name: "a file, following links", dir: filepath.Join(dir, "a.txt"), opts: []Option{WithFollowSymlinks()}, want: "simplehttp: open " + filepath.Join(dir, "a.txt") + ": not a directory"},
+		{name: "protocol", dir: dir, opts: []Option{WithCGI(), WithCGIProtocol("HTTP/2")}, want: `simplehttp: protocol "HTTP/2" is neither HTTP/1.0 nor HTTP/1.1`},
+		{name: "protocol without CGI", dir: dir, opts: []Option{WithCGIProtocol("HTTP/1.1")}, want: "simplehttp: WithCGIProtocol needs WithCGI"},
+		{name: "timeout without CGI", dir: dir, opts: []Option{WithCGITimeout(time.Second)}, want: "simplehttp: WithCGITimeout needs WithCGI"},
+		{name: "negative timeout", dir: dir, opts: []Option{WithCGI(), WithCGITimeout(-time.Second)}, want: "simplehttp: negative CGI timeout -1s"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,8 +93,8 @@ func TestNewHandler(t *testing.T) {
 		{name: "no Server header by default", path: "/a.txt", wantStatus: 200, wantBody: "a", wantHeader: http.Header{"Server": nil}},
 		{name: "Server header", opts: []Option{WithServerHeader("SimpleHTTP/0.6 Python/3.12.1")}, path: "/nope", wantStatus: 404,
 			wantBody: errorPage(404, "File not found", "Nothing matches the given URI"), wantHeader: http.Header{"Server": {"SimpleHTTP/0.6 Python/3.12.1"}}},
-		{name: "rich listing", opts: []Option{WithRichListing(true)}, path: "/site/sub/", wantStatus: 200, wantContains: `<input`},
-		{name: "link outside followed", opts: []Option{WithFollowSymlinks(true)}, path: "/out.txt", wantStatus: 200, wantBody: "secret"},
+		{name: "rich listing", opts: []Option{WithRichListing()}, path: "/site/sub/", wantStatus: 200, wantContains: `<input`},
+		{name: "link outside followed", opts: []Option{WithFollowSymlinks()}, path: "/out.txt", wantStatus: 200, wantBody: "secret"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -185,7 +189,7 @@ func TestCGIServerSoftware(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			h, err := NewHandler(dir, append(tc.opts, WithCGI(true))...)
+			h, err := NewHandler(dir, append(tc.opts, WithCGI())...)
 			require.NoError(t, err)
 			srv := httptest.NewServer(h)
 			defer srv.Close()

@@ -56,17 +56,18 @@ func WithJSON() Option {
 }
 
 // WithHide leaves out of listings the names for which hide returns true.
-// It only hides names from the listing; serving the files is the file
-// handler's business. It may be given several times: a name is hidden when
-// any of them says so.
+// It only affects listings: the names are still served to a request that
+// names them; put dotfiles.New (or a handler of your own) in front to refuse
+// those requests. It may be given several times: a name is hidden when any
+// of them says so.
 //
 // Default: every name is listed, as Python does.
 func WithHide(hide func(name string) bool) Option {
 	return func(c *config) { c.hide = append(c.hide, hide) }
 }
 
-// WithHideDotfiles leaves names that start with "." out of listings, like
-// [WithHide] with a function that says so.
+// WithHideDotfiles leaves names that start with "." out of listings, as
+// [WithHide] does; pair it with dotfiles.New to refuse them too.
 //
 // Default: dotfiles are listed, as Python does.
 func WithHideDotfiles() Option {

@@ -28,6 +28,7 @@ type config struct {
 	tlsKey         string
 	followSymlinks bool
 	richListing    bool
+	hideDotfiles   bool
 	cgiTimeout     time.Duration
 	headers        http.Header // -H/--header, in the order given
 	compress       bool
@@ -82,9 +83,11 @@ beyond Python's http.server:
                         (Python follows every link)
   --rich-listing        list directories with sizes, dates, sorting and a
                         filter box instead of Python's plain page
+  --hide-dotfiles       leave names starting with "." out of listings and
+                        answer 404 for them
   --script-timeout SECONDS
                         kill a CGI script that runs longer (default: 0, no
-                        limit)
+                        limit; needs --cgi)
   -H HEADER VALUE, --header HEADER VALUE
                         add this header to every response (repeatable)
   --compress            compress text responses with brotli, zstd or gzip
@@ -145,6 +148,7 @@ var options = []*option{
 	{long: "--tls-key", takesValue: true, apply: func(c *config, v string) error { c.tlsKey = v; return nil }},
 	{long: "--follow-symlinks", apply: func(c *config, _ string) error { c.followSymlinks = true; return nil }},
 	{long: "--rich-listing", apply: func(c *config, _ string) error { c.richListing = true; return nil }},
+	{long: "--hide-dotfiles", apply: func(c *config, _ string) error { c.hideDotfiles = true; return nil }},
 	{long: "--script-timeout", takesValue: true, apply: func(c *config, v string) error {
 		// Read as argparse's type=float reads it, then refused where
 		// Python would accept a value no timeout can have.
@@ -332,6 +336,9 @@ func parseArgs(args []string) (config, error) {
 	}
 	if cfg.tlsKey != "" && cfg.tlsCert == "" {
 		return cfg, usageErrorf("--tls-key requires --tls-cert to be set")
+	}
+	if cfg.cgiTimeout != 0 && !cfg.cgi {
+		return cfg, usageErrorf("--script-timeout requires --cgi to be set")
 	}
 	return cfg, nil
 }

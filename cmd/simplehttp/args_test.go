@@ -48,7 +48,10 @@ var argCases = []struct {
 	{name: "rich listing", args: []string{"--rich-listing", "9000"}, want: config{port: 9000, protocol: http10, richListing: true}},
 	{name: "rich listing abbreviated", args: []string{"--ri"}, want: config{port: 8000, protocol: http10, richListing: true}},
 	{name: "cgi timeout", args: []string{"--cgi", "--script-timeout", "30"}, want: config{port: 8000, protocol: http10, cgi: true, cgiTimeout: 30 * time.Second}},
-	{name: "cgi timeout fraction", args: []string{"--script-timeout=1.5"}, want: config{port: 8000, protocol: http10, cgiTimeout: 1500 * time.Millisecond}},
+	{name: "cgi timeout fraction", args: []string{"--cgi", "--script-timeout=1.5"}, want: config{port: 8000, protocol: http10, cgi: true, cgiTimeout: 1500 * time.Millisecond}},
+	{name: "cgi timeout without cgi", args: []string{"--script-timeout=1.5"}, err: "--script-timeout requires --cgi to be set"},
+	{name: "cgi timeout zero without cgi", args: []string{"--script-timeout", "0"}, want: config{port: 8000, protocol: http10}},
+	{name: "hide dotfiles", args: []string{"--hide-dotfiles"}, want: config{port: 8000, protocol: http10, hideDotfiles: true}},
 	{name: "cgi timeout not a number", args: []string{"--script-timeout", "soon"}, err: "argument --script-timeout: invalid float value: 'soon'"},
 	{name: "cgi timeout negative", args: []string{"--script-timeout", "-1"}, pythonDiffers: true, err: "argument --script-timeout: '-1' is not a number of seconds from 0 (no limit) to 604800"},
 	{name: "cgi timeout infinite", args: []string{"--script-timeout", "inf"}, pythonDiffers: true, err: "argument --script-timeout: 'inf' is not a number of seconds from 0 (no limit) to 604800"},
@@ -91,7 +94,7 @@ var argCases = []struct {
 	{name: "unknown short chain", args: []string{"-ch"}, err: "unrecognized arguments: -ch"},
 	{name: "ambiguous", args: []string{"--tls", "x"}, err: "ambiguous option: --tls could match --tls-cert, --tls-key, --tls-password-file"},
 	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key, --tls-password-file"},
-	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --script-timeout, --header, --compress, --tls-password-file, --error-page"},
+	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --hide-dotfiles, --script-timeout, --header, --compress, --tls-password-file, --error-page"},
 	{name: "ambiguous he", args: []string{"--he"}, err: "ambiguous option: --he could match --help, --header"},
 	{name: "ambiguous c", args: []string{"--c"}, err: "ambiguous option: --c could match --cgi, --compress"},
 	{name: "header", args: []string{"-H", "X-A", "1", "--header", "x-a", "2", "-H", "Access-Control-Allow-Origin", "*"},
@@ -180,6 +183,7 @@ def parse(argv):
     p.add_argument('--tls-key', metavar='PATH')
     p.add_argument('--follow-symlinks', action='store_true')
     p.add_argument('--rich-listing', action='store_true')
+    p.add_argument('--hide-dotfiles', action='store_true')
     p.add_argument('--script-timeout', metavar='SECONDS', type=float, default=0)
     p.add_argument('-H', '--header', nargs=2, action='append', metavar=('HEADER', 'VALUE'))
     p.add_argument('--compress', action='store_true')
@@ -194,12 +198,14 @@ def parse(argv):
                 p.error('--tls-password-file requires --tls-cert to be set')
             if a.tls_key and not a.tls_cert:
                 p.error('--tls-key requires --tls-cert to be set')
+            if a.script_timeout and not a.cgi:
+                p.error('--script-timeout requires --cgi to be set')
     except SystemExit as e:
         return {'code': e.code, 'stderr': err.getvalue(), 'help': out.getvalue() != ''}
     return {'code': None, 'port': a.port, 'bind': a.bind or '', 'directory': a.directory or '',
             'protocol': a.protocol, 'cgi': a.cgi, 'tlsCert': a.tls_cert or '',
             'tlsKey': a.tls_key or '', 'followSymlinks': a.follow_symlinks,
-            'richListing': a.rich_listing, 'cgiTimeout': a.script_timeout,
+            'richListing': a.rich_listing, 'hideDotfiles': a.hide_dotfiles, 'cgiTimeout': a.script_timeout,
             'headers': a.header or [], 'compress': a.compress, 'tlsPassword': a.tls_password_file or ''}
 print(json.dumps([parse(argv) for argv in json.load(sys.stdin)]))
 `
@@ -236,6 +242,7 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 		TLSKey         string
 		FollowSymlinks bool
 		RichListing    bool
+		HideDotfiles   bool
 		CGITimeout     float64 `json:"cgiTimeout"`
 		Headers        [][2]string
 		Compress       bool
@@ -274,7 +281,7 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 					headers: headers, compress: py.Compress, tlsPassword: py.TLSPassword,
 					port: py.Port, bind: py.Bind, directory: py.Directory, protocol: py.Protocol,
 					cgi: py.CGI, tlsCert: py.TLSCert, tlsKey: py.TLSKey, followSymlinks: py.FollowSymlinks,
-					richListing: py.RichListing, cgiTimeout: time.Duration(py.CGITimeout * float64(time.Second)),
+					richListing: py.RichListing, hideDotfiles: py.HideDotfiles, cgiTimeout: time.Duration(py.CGITimeout * float64(time.Second)),
 				}, got)
 			}
 		})

@@ -79,11 +79,13 @@ func (c *command) run(args []string) int {
 		return 0
 	}
 
-	handler, err := c.handler(cfg)
+	handler, files, err := c.handler(cfg)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "simplehttp: %v\n", err)
 		return 1
 	}
+	// Every return is after the server stopped serving.
+	defer files.Close()
 	srv := &http.Server{
 		Handler:           c.track(c.bodyDeadlines(handler)),
 		ReadHeaderTimeout: c.timeouts.readHeader,
@@ -175,19 +177,28 @@ func asksKeepAlive(values []string) bool {
 	return false
 }
 
-// handler builds the Python-compatible stack for cfg.
-func (c *command) handler(cfg config) (http.Handler, error) {
+// handler builds the Python-compatible stack for cfg. The directory stays
+// open until files is closed.
+func (c *command) handler(cfg config) (h http.Handler, files io.Closer, err error) {
 	dir := cfg.directory
 	if dir == "" {
 		dir = "."
 	}
-	opts := []simplehttp.Option{
-		simplehttp.WithFollowSymlinks(cfg.followSymlinks),
-		simplehttp.WithRichListing(cfg.richListing),
-		simplehttp.WithCGI(cfg.cgi),
-		simplehttp.WithCGITimeout(cfg.cgiTimeout),
-		simplehttp.WithProtocol(cfg.protocol),
-		simplehttp.WithAccessLog(c.stderr),
+	opts := []simplehttp.Option{simplehttp.WithAccessLog(c.stderr)}
+	if cfg.followSymlinks {
+		opts = append(opts, simplehttp.WithFollowSymlinks())
+	}
+	if cfg.richListing {
+		opts = append(opts, simplehttp.WithRichListing())
+	}
+	if cfg.hideDotfiles {
+		opts = append(opts, simplehttp.WithHideDotfiles())
+	}
+	if cfg.cgi {
+		opts = append(opts, simplehttp.WithCGI(), simplehttp.WithCGIProtocol(cfg.protocol))
+		if cfg.cgiTimeout > 0 {
+			opts = append(opts, simplehttp.WithCGITimeout(cfg.cgiTimeout))
+		}
 	}
 	if cfg.headers != nil {
 		opts = append(opts, simplehttp.WithHeaders(cfg.headers))
@@ -198,18 +209,19 @@ func (c *command) handler(cfg config) (http.Handler, error) {
 	for _, p := range cfg.errorPages {
 		opts = append(opts, simplehttp.WithErrorPage(p.code, p.body, p.contentType))
 	}
-	h, err := simplehttp.NewHandler(dir, opts...)
+	sh, err := simplehttp.NewHandler(dir, opts...)
 	var pathErr *fs.PathError
 	switch {
 	case errors.As(err, &pathErr):
-		return nil, fmt.Errorf("cannot serve %s: %v", dir, pathErr.Err)
+		return nil, nil, fmt.Errorf("cannot serve %s: %v", dir, pathErr.Err)
 	case err != nil:
-		return nil, errors.New(strings.TrimPrefix(err.Error(), "simplehttp: "))
+		return nil, nil, errors.New(strings.TrimPrefix(err.Error(), "simplehttp: "))
 	}
+	h = sh
 	if c.wrap != nil {
 		h = c.wrap(h)
 	}
-	return h, nil
+	return h, sh, nil
 }
 
 // shutdown stops accepting connections and waits for the requests in

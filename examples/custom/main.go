@@ -1,9 +1,9 @@
 // Command custom composes its own stack from the toolkit's packages instead
 // of the Python-compatible one: a Combined-format access log, plain-text
 // error pages, conditional requests, index pages, the rich directory listing
-// (or JSON, on request) with dotfiles hidden, and files with a UTF-8 charset
-// on text types. The Combined log sits outside errorpage, so that it counts
-// the bytes of the page the client gets.
+// (or JSON, on request), dotfiles hidden from listings and refused, and
+// files with a UTF-8 charset on text types. The Combined log sits outside
+// errorpage, so that it counts the bytes of the page the client gets.
 //
 //	go run ./examples/custom -d DIR -addr :8080
 package main
@@ -18,6 +18,7 @@ import (
 
 	"github.com/simplehttp/simplehttp/conditional"
 	"github.com/simplehttp/simplehttp/dirlist"
+	"github.com/simplehttp/simplehttp/dotfiles"
 	"github.com/simplehttp/simplehttp/errorpage"
 	"github.com/simplehttp/simplehttp/fileserver"
 	"github.com/simplehttp/simplehttp/logging"
@@ -29,6 +30,7 @@ func newHandler(fsys fs.FS, accessLog io.Writer) http.Handler {
 		logging.New(accessLog, logging.WithFormat(logging.Combined)),
 		errorpage.New(errorpage.WithPageTemplate("text/plain; charset=utf-8",
 			"{{.Code}} {{.Message}}: {{.Explain}}.\n")),
+		dotfiles.New(),
 		conditional.New(),
 		fileserver.Index(fsys),
 		dirlist.New(fsys, dirlist.WithRichListing(), dirlist.WithJSON(), dirlist.WithHideDotfiles()),

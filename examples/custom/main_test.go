@@ -43,6 +43,14 @@ func TestCustomStack(t *testing.T) {
 	assert.Contains(t, string(body), `href="c.html"`)
 	assert.NotContains(t, string(body), `href=".hidden"`)
 
+	// dotfiles: hidden names are refused, not only left out of listings.
+	for _, path := range []string{"/.secret", "/dir/.hidden", "/dir/%2Ehidden"} {
+		resp, err = http.Get(srv.URL + path)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode, path)
+	}
+
 	// conditional: the file server's ETag gives a 304.
 	req, err := http.NewRequest(http.MethodGet, srv.URL+"/a.txt", nil)
 	require.NoError(t, err)
