@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"mime"
 	"net/http"
 	"os"
@@ -262,7 +261,7 @@ func serverHeader(name string) func(http.Handler) http.Handler {
 // headers, the Server header, errorpage, logging, compress, dotfiles, cgi,
 // conditional, fileserver.Index, dirlist.
 func stack(root *os.Root, cfg config) (http.Handler, error) {
-	var fsys fs.FS = root.FS()
+	fsys := fileserver.RootFS(root) // opened once per request, never blocking on a FIFO
 	if cfg.followSymlinks {
 		fsys = os.DirFS(root.Name())
 	}
