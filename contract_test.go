@@ -2,6 +2,7 @@ package simplehttp_test
 
 import (
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,10 +16,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simplehttp/simplehttp/cgi"
+	"github.com/simplehttp/simplehttp/compress"
 	"github.com/simplehttp/simplehttp/conditional"
 	"github.com/simplehttp/simplehttp/dirlist"
+	"github.com/simplehttp/simplehttp/dotfiles"
 	"github.com/simplehttp/simplehttp/errorpage"
 	"github.com/simplehttp/simplehttp/fileserver"
+	"github.com/simplehttp/simplehttp/headers"
 	"github.com/simplehttp/simplehttp/logging"
 )
 
@@ -46,6 +50,9 @@ type contractRequest struct {
 	// only when it sees the request before a listing does (README, "The
 	// contract": cgi goes in front of dirlist).
 	cgiRoute bool
+	// dotRoute: a request for a dot-directory, which dotfiles guards only
+	// when it sees the request before a listing does.
+	dotRoute bool
 }
 
 func (c contractRequest) do(h http.Handler) int {
@@ -342,4 +349,115 @@ func TestContractDocumentedOrder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestContractAllPackages adds the opt-in packages (headers, compress,
+// dotfiles) to the six: every subset of the nine, each in the documented
+// order, its reverse and two seeded random orders (all orders for three
+// packages or fewer); subsets of the six alone are TestContractAnyOrder's. dotfiles, like cgi, guards the paths it claims only
+// when it sees them first: its requests are compared on the orders that
+// put it in front of dirlist.
+func TestContractAllPackages(t *testing.T) {
+	dir, modtime := contractFixture(t)
+	for name, content := range map[string]string{".env": "SECRET=1\n", ".hidden/x.txt": "x\n", "big.js": strings.Repeat("var a = 1;\n", 400)} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	}
+	root, err := os.OpenRoot(dir)
+	require.NoError(t, err)
+	defer root.Close()
+	files := fileserver.New(root.FS())
+	all := append([]layer{
+		{"headers", headers.New(http.Header{"Access-Control-Allow-Origin": {"*"}, "X-Frame-Options": {"DENY"}})},
+		{"dotfiles", dotfiles.New()},
+		{"compress", compress.New()},
+	}, contractLayers(t, dir)...)
+	requests := append(contractRequests(modtime),
+		contractRequest{name: "dotfile", method: "GET", target: "/.env"},
+		contractRequest{name: "dotfile encoded", method: "GET", target: "/%2eenv"},
+		contractRequest{name: "dot directory", method: "GET", target: "/.hidden/", dotRoute: true},
+		contractRequest{name: "preflight", method: "OPTIONS", target: "/a.txt", header: map[string]string{"Origin": "https://x.test", "Access-Control-Request-Method": "PUT"}},
+		contractRequest{name: "compressible", method: "GET", target: "/big.js", header: map[string]string{"Accept-Encoding": "gzip, br"}},
+		contractRequest{name: "compressible range", method: "GET", target: "/big.js", header: map[string]string{"Accept-Encoding": "gzip", "Range": "bytes=0-9"}},
+		contractRequest{name: "compressible IMS", method: "GET", target: "/big.js", header: map[string]string{"Accept-Encoding": "gzip", "If-Modified-Since": modtime.Add(time.Hour).Format(http.TimeFormat)}},
+	)
+	rng := rand.New(rand.NewPCG(9, 110))
+	stacks, failures := 0, 0
+	for mask := 0; mask < 1<<len(all); mask++ {
+		if mask&0b111 == 0 {
+			continue // none of the opt-in packages (the first three of all)
+		}
+		var subset []layer
+		for _, i := range contractOrder(all) {
+			if mask&(1<<i) != 0 {
+				subset = append(subset, all[i])
+			}
+		}
+		documented := stackOf(subset, files)
+		want := make([]int, len(requests))
+		for i, req := range requests {
+			want[i] = req.do(documented)
+		}
+		var orders [][]layer
+		if len(subset) <= 3 {
+			permutations(slices.Clone(subset), func(o []layer) { orders = append(orders, slices.Clone(o)) })
+		} else {
+			reversed := slices.Clone(subset)
+			slices.Reverse(reversed)
+			orders = append(orders, reversed)
+			for range 2 {
+				o := slices.Clone(subset)
+				rng.Shuffle(len(o), func(i, j int) { o[i], o[j] = o[j], o[i] })
+				orders = append(orders, o)
+			}
+		}
+		for _, order := range orders {
+			stacks++
+			h := stackOf(order, files)
+			for i, req := range requests {
+				if req.cgi && len(subset) > 3 || req.cgiRoute && listsBefore(order, "cgi") || req.dotRoute && listsBefore(order, "dotfiles") {
+					continue
+				}
+				if got := req.do(h); got != want[i] {
+					failures++
+					if failures <= 40 {
+						t.Errorf("%s: %s %s %v: status %d, documented order (%s) gives %d",
+							names(order), req.method, req.target, req.header, got, names(subset), want[i])
+					}
+				}
+			}
+		}
+	}
+	if failures > 40 {
+		t.Errorf("... %d failures in all", failures)
+	}
+	t.Logf("%d stacks, %d requests each", stacks, len(requests))
+}
+
+// contractOrder returns the indexes of all in the documented order:
+// headers, errorpage, logging, compress, dotfiles, cgi, conditional, index,
+// dirlist.
+func contractOrder(all []layer) []int {
+	rank := map[string]int{"headers": 0, "errorpage": 1, "logging": 2, "compress": 3, "dotfiles": 4, "cgi": 5, "conditional": 6, "index": 7, "dirlist": 8}
+	idx := make([]int, len(all))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return rank[all[a].name] - rank[all[b].name] })
+	return idx
+}
+
+// listsBefore reports whether dirlist sees requests before the named
+// layer (which must be present to matter).
+func listsBefore(order []layer, name string) bool {
+	for _, l := range order {
+		switch l.name {
+		case "dirlist":
+			return true
+		case name:
+			return false
+		}
+	}
+	return false
 }

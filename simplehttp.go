@@ -4,9 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+	"mime"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/simplehttp/simplehttp/cgi"
@@ -34,6 +35,8 @@ type config struct {
 	server         string
 	headers        http.Header
 	compress       bool
+	files          []fileserver.Option // beyond Python: precompressed, SPA
+	defaultType    string
 	errorPages     []errorpage.Option
 }
 
@@ -132,6 +135,27 @@ func WithCompression() Option {
 	return func(c *config) { c.compress = true }
 }
 
+// WithPrecompressed serves a file's precompressed sidecar (a.js.br,
+// a.js.zst, a.js.gz) to a client that accepts its coding
+// ([fileserver.WithPrecompressed]). The default serves files as they are.
+func WithPrecompressed() Option {
+	return func(c *config) { c.files = append(c.files, fileserver.WithPrecompressed()) }
+}
+
+// WithSPA answers a request for a missing page with the root index.html
+// ([fileserver.WithSPA]), for single-page applications. The default is 404.
+func WithSPA() Option {
+	return func(c *config) { c.files = append(c.files, fileserver.WithSPA()) }
+}
+
+// WithDefaultContentType sets the Content-Type of files whose extension is
+// unknown ([fileserver.WithDefaultContentType]). The default is
+// application/octet-stream. NewHandler returns an error when t is not a
+// valid media type.
+func WithDefaultContentType(t string) Option {
+	return func(c *config) { c.defaultType = t }
+}
+
 // WithErrorPage answers every error with status code with body, sent as
 // contentType, instead of Python's page ([errorpage.WithPage]); the status
 // is kept. It may be given once per code. The default is Python's page for
@@ -192,6 +216,12 @@ func configure(opts []Option) (config, error) {
 		}
 		opt(&cfg)
 	}
+	if cfg.defaultType != "" {
+		if _, _, err := mime.ParseMediaType(cfg.defaultType); err != nil || !strings.Contains(cfg.defaultType, "/") || strings.ContainsAny(cfg.defaultType, "\r\n") {
+			return cfg, fmt.Errorf("simplehttp: invalid content type %q", cfg.defaultType)
+		}
+		cfg.files = append(cfg.files, fileserver.WithDefaultContentType(cfg.defaultType))
+	}
 	switch {
 	case !cfg.cgi && cfg.cgiTimeout != 0:
 		return cfg, errors.New("simplehttp: WithCGITimeout needs WithCGI")
@@ -231,7 +261,7 @@ func serverHeader(name string) func(http.Handler) http.Handler {
 // headers, the Server header, errorpage, logging, compress, dotfiles, cgi,
 // conditional, fileserver.Index, dirlist.
 func stack(root *os.Root, cfg config) (http.Handler, error) {
-	var fsys fs.FS = root.FS()
+	fsys := fileserver.RootFS(root) // opened once per request, never blocking on a FIFO
 	if cfg.followSymlinks {
 		fsys = os.DirFS(root.Name())
 	}
@@ -276,7 +306,7 @@ func stack(root *os.Root, cfg config) (http.Handler, error) {
 		fileserver.Index(fsys),
 		dirlist.New(fsys, listing...),
 	)
-	h := fileserver.New(fsys)
+	h := fileserver.New(fsys, cfg.files...)
 	for i := len(middleware) - 1; i >= 0; i-- {
 		h = middleware[i](h)
 	}

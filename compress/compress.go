@@ -36,7 +36,7 @@ func WithMinSize(n int) Option {
 
 // New returns middleware that compresses responses with brotli, zstd or
 // gzip, whichever the request's Accept-Encoding accepts with the highest
-// quality (ties go to brotli, then zstd, then gzip; identity wins only
+// quality (ties go to zstd, then brotli, then gzip; identity wins only
 // when the client prefers it explicitly).
 //
 // A response is compressed when its status is 200, its Content-Type is

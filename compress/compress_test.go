@@ -88,7 +88,8 @@ func TestNew(t *testing.T) {
 	}{
 		{name: "gzip", request: gz, handler: respond(200, plain, text), encoding: "gzip", vary: true, etag: `W/"abc-gz"`},
 		{name: "zstd", request: http.Header{"Accept-Encoding": {"gzip, zstd"}}, handler: respond(200, plain, text), encoding: "zstd", vary: true, etag: `W/"abc-zst"`},
-		{name: "br", request: http.Header{"Accept-Encoding": {"gzip, deflate, br, zstd"}}, handler: respond(200, plain, text), encoding: "br", vary: true, etag: `W/"abc-br"`},
+		{name: "zstd first", request: http.Header{"Accept-Encoding": {"gzip, deflate, br, zstd"}}, handler: respond(200, plain, text), encoding: "zstd", vary: true, etag: `W/"abc-zst"`},
+		{name: "br", request: http.Header{"Accept-Encoding": {"gzip, deflate, br"}}, handler: respond(200, plain, text), encoding: "br", vary: true, etag: `W/"abc-br"`},
 		{name: "weak etag", request: gz, handler: respond(200, with(plain, "Etag", `W/"abc"`), text), encoding: "gzip", vary: true, etag: `W/"abc-gz"`},
 		{name: "no Accept-Encoding", handler: respond(200, plain, text), vary: true, etag: `"abc"`},
 		{name: "identity preferred", request: http.Header{"Accept-Encoding": {"gzip;q=0.5, identity"}}, handler: respond(200, plain, text), vary: true, etag: `"abc"`},

@@ -46,7 +46,10 @@ const (
 	zstdWindow = 1 << 22
 )
 
-// newCodings returns the codings in the server's order of preference.
+// newCodings returns the codings in the server's order of preference:
+// zstd first, as it compresses about as well as brotli at the level used
+// here in a fraction of the time (see BenchmarkCompress), then brotli,
+// then gzip.
 func newCodings() []*coding {
 	br := &coding{name: "br", suffix: "-br"}
 	br.pool.New = func() any { return brotli.NewWriterLevel(io.Discard, brotliQuality) }
@@ -70,5 +73,5 @@ func newCodings() []*coding {
 		}
 		return e
 	}
-	return []*coding{br, zs, gz}
+	return []*coding{zs, br, gz}
 }

@@ -132,3 +132,29 @@ func FuzzMessage(f *testing.F) {
 		}
 	})
 }
+
+// FuzzJSONPage checks that a JSON template gives valid JSON, and a text
+// one a single line, whatever the message.
+func FuzzJSONPage(f *testing.F) {
+	for _, s := range hostile {
+		f.Add(s)
+	}
+	js, err := newRenderer(`{"message":"{{.Message}}"}`, "application/json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	txt, err := newRenderer(`{{.Message}}`, "text/plain")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, msg string) {
+		page, err := js.render(400, msg, true)
+		if err != nil || !json.Valid(page) {
+			t.Fatalf("%q: %s %v", msg, page, err)
+		}
+		page, err = txt.render(400, msg, true)
+		if err != nil || strings.ContainsFunc(string(page), breaksText) || !utf8.Valid(page) {
+			t.Fatalf("%q: %q %v", msg, page, err)
+		}
+	})
+}

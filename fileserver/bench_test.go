@@ -24,6 +24,7 @@ func BenchmarkSmallFile(b *testing.B) {
 		h    http.Handler
 	}{
 		{"fileserver/os.Root", fileserver.New(root.FS())},
+		{"fileserver/RootFS", fileserver.New(fileserver.RootFS(root))},
 		{"fileserver/os.DirFS", fileserver.New(os.DirFS(dir))},
 		{"fileserver/os.Root/no-extras", fileserver.New(root.FS(), fileserver.WithPythonHeaders())},
 		{"http.FileServer/http.Dir", http.FileServer(http.Dir(dir))},

@@ -76,15 +76,22 @@ var encodings = map[string]bool{
 // dots do not count, so ".hidden" has none. The table is embedded, so the
 // answer does not depend on the host's mime files.
 func ContentType(name string) string {
+	t, _ := contentType(name)
+	return t
+}
+
+// contentType is ContentType, and whether the type was found rather than
+// the default.
+func contentType(name string) (string, bool) {
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
 		name = name[i+1:]
 	}
 	base, ext := splitExt(name)
 	if t, ok := overrides[ext]; ok {
-		return t
+		return t, true
 	}
 	if t, ok := lookupLower(overrides, ext); ok {
-		return t
+		return t, true
 	}
 	for {
 		s, ok := lookupLower(suffixes, ext)
@@ -97,9 +104,9 @@ func ContentType(name string) string {
 		_, ext = splitExt(base)
 	}
 	if t, ok := lookupLower(typesByExt(), ext); ok {
-		return t
+		return t, true
 	}
-	return "application/octet-stream"
+	return "application/octet-stream", false
 }
 
 // splitExt splits a file name (no slash) the way Python's posixpath.splitext

@@ -4,6 +4,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/simplehttp/simplehttp/internal/indexpage"
 	"github.com/simplehttp/simplehttp/internal/precond"
 	"github.com/simplehttp/simplehttp/internal/pyrepr"
+	"github.com/simplehttp/simplehttp/internal/rootfs"
 	"github.com/simplehttp/simplehttp/internal/urlpath"
 )
 
@@ -49,7 +51,19 @@ func New(fsys fs.FS, opts ...Option) http.Handler {
 		panic("fileserver: New: nil fs.FS")
 	}
 	c := newConfig(opts)
-	return &handler{fsys: fsys, charset: c.charset, python: c.python}
+	return &handler{fsys: fsys, charset: c.charset, python: c.python, features: c.features}
+}
+
+// RootFS returns the file system of root, as root.FS() does, in a form
+// [New] opens each file of once, without blocking on a FIFO: one path
+// resolution per request instead of a stat and an open. It implements
+// fs.StatFS, fs.ReadDirFS, fs.ReadFileFS and fs.ReadLinkFS, so the other
+// packages take it as well. The caller keeps root and closes it.
+func RootFS(root *os.Root) fs.FS {
+	if root == nil {
+		panic("fileserver: RootFS: nil os.Root")
+	}
+	return rootfs.New(root)
 }
 
 type handler struct {
@@ -57,6 +71,8 @@ type handler struct {
 	charset string
 	python  bool // no ETag, no ranges
 	tags    etagCache
+
+	features features
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -69,14 +85,17 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		notFound(w)
 		return
 	}
-	// Stat before Open: opening a FIFO would block, and Python decides
-	// "directory or not" by stat as well.
-	info, err := fs.Stat(h.fsys, name)
-	switch {
-	case err != nil:
-		openFailed(w, err)
+	f, info, err := h.open(name)
+	if err != nil {
+		if !h.features.spa || !h.serveSPA(w, r, name, err) {
+			openFailed(w, err)
+		}
 		return
-	case info.IsDir():
+	}
+	if info.IsDir() {
+		if f != nil {
+			f.Close()
+		}
 		if !trailingSlash {
 			redirectToSlash(w, r)
 			return
@@ -91,26 +110,59 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		name = index
-		if info, err = fs.Stat(h.fsys, name); err != nil {
+		if f, info, err = h.open(name); err != nil {
 			openFailed(w, err)
 			return
 		}
-	case trailingSlash || !info.Mode().IsRegular():
+	} else if trailingSlash {
+		info = nil // a file asked for as a directory
+	}
+	if info == nil || !info.Mode().IsRegular() {
+		if f != nil {
+			f.Close()
+		}
 		notFound(w)
 		return
 	}
-	f, err := h.fsys.Open(name)
-	if err != nil {
-		openFailed(w, err)
-		return
-	}
 	defer f.Close()
-	// The size and date sent are those of the file actually opened.
-	if info, err = f.Stat(); err != nil || !info.Mode().IsRegular() {
-		openFailed(w, err)
+	if h.features.precompressed && h.servePrecompressed(w, r, name) {
 		return
 	}
 	h.serveFile(w, r, name, f, info)
+}
+
+// open opens name and returns it with its fstat. A directory or other
+// file that is not regular may come back without a file (and must not be
+// served); a FIFO is never opened the blocking way. With a file system that
+// can open without blocking (rootfs), the path is resolved once: open, then
+// fstat; otherwise it is stat'ed first, as a FIFO's open would hang.
+func (h *handler) open(name string) (fs.File, fs.FileInfo, error) {
+	if o, ok := h.fsys.(rootfs.Opener); ok {
+		f, err := o.OpenNonblock(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		info, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		return f, info, nil
+	}
+	info, err := fs.Stat(h.fsys, name)
+	if err != nil || !info.Mode().IsRegular() {
+		return nil, info, err
+	}
+	f, err := h.fsys.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The size and date sent are those of the file actually opened.
+	if info, err = f.Stat(); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, info, nil
 }
 
 func notFound(w http.ResponseWriter) {
@@ -131,7 +183,7 @@ func openFailed(w http.ResponseWriter, err error) {
 func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string, f fs.File, info fs.FileInfo) {
 	header := w.Header()
 	if _, ok := header["Content-Type"]; !ok {
-		header.Set("Content-Type", withCharset(ContentType(name), h.charset))
+		header.Set("Content-Type", h.contentType(name))
 	}
 	modtime := info.ModTime()
 	if !modtime.IsZero() {
@@ -167,6 +219,11 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	}
 	if h.python {
 		w = httpsnoop.Wrap(w, httpsnoop.Hooks{WriteHeader: dropAcceptRanges(w)})
+	}
+	if osf, ok := f.(*os.File); ok {
+		// ServeContent learns the size by seeking to the end and back:
+		// two system calls that fstat has made needless.
+		content = &sizedFile{File: osf, size: info.Size()}
 	}
 	// The preconditions are answered; ServeContent is left the ranges.
 	http.ServeContent(w, h.rangeRequest(r), "", modtime, content)

@@ -23,7 +23,16 @@ import (
 // for files.
 func TestNew(t *testing.T) {
 	f := newFixture(t)
-	h := fileserver.New(rootFS(t, f.dir).FS())
+	root := rootFS(t, f.dir)
+	for _, fsys := range []struct {
+		name string
+		fs   fs.FS
+	}{{"os.Root.FS", root.FS()}, {"fileserver.RootFS", fileserver.RootFS(root)}} {
+		t.Run(fsys.name, func(t *testing.T) { testNew(t, fileserver.New(fsys.fs)) })
+	}
+}
+
+func testNew(t *testing.T, h http.Handler) {
 
 	const notFound = "File not found\n"
 	tests := []struct {

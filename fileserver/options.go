@@ -16,6 +16,8 @@ type IndexOption func(*indexConfig)
 type config struct {
 	charset string // appended to text/* types; "" = none (Python)
 	python  bool   // Python's headers only: no ETag, no ranges
+
+	features features // beyond Python: see features.go
 }
 
 type indexConfig struct {

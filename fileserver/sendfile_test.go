@@ -1,6 +1,7 @@
 package fileserver_test
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -26,9 +27,10 @@ func TestSendfile(t *testing.T) {
 	assert.Positive(t, res.Calls, "no sendfile call")
 	// net/http writes the first 512 bytes itself before it hands the rest
 	// of the file to the connection's ReadFrom (golang.org/issue/5660).
-	// The child fetches the file twice (default options, then
-	// WithPythonHeaders, whose writer wrapper must keep ReadFrom).
-	assert.GreaterOrEqual(t, res.Bytes, int64(2*(sendfileSize-512)), "the file did not go out through sendfile")
+	// The child fetches the file four times (default options, then
+	// WithPythonHeaders, whose writer wrapper must keep ReadFrom; then
+	// through RootFS, whole and as a range).
+	assert.GreaterOrEqual(t, res.Bytes, int64(3*(sendfileSize-512)+(sendfileSize-1024-512)), "the file did not go out through sendfile")
 }
 
 // TestSendfileChild is run by TestSendfile under strace; on its own it
@@ -45,17 +47,27 @@ func TestSendfileChild(t *testing.T) {
 	require.NoError(t, err)
 	defer root.Close()
 	fsys := root.FS()
-	for _, h := range []http.Handler{
-		fileserver.Index(fsys)(fileserver.New(fsys)),
-		fileserver.New(fsys, fileserver.WithPythonHeaders()),
+	for _, tc := range []struct {
+		h     http.Handler
+		rng   string
+		start int
+	}{
+		{fileserver.Index(fsys)(fileserver.New(fsys)), "", 0},
+		{fileserver.New(fsys, fileserver.WithPythonHeaders()), "", 0},
+		{fileserver.New(fileserver.RootFS(root)), "", 0},
+		{fileserver.New(fileserver.RootFS(root)), "bytes=1024-", 1024},
 	} {
-		srv := httptest.NewServer(h)
-		res, err := http.Get(srv.URL + "/big.bin")
+		srv := httptest.NewServer(tc.h)
+		req, err := http.NewRequest("GET", srv.URL+"/big.bin", nil)
 		require.NoError(t, err)
-		require.Equal(t, http.StatusOK, res.StatusCode)
-		n, err := io.Copy(io.Discard, res.Body)
+		if tc.rng != "" {
+			req.Header.Set("Range", tc.rng)
+		}
+		res, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
-		require.Equal(t, int64(sendfileSize), n)
+		b, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		require.True(t, bytes.Equal(big[tc.start:], b), "the bytes sent")
 		res.Body.Close()
 		srv.Close()
 	}

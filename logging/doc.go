@@ -6,13 +6,8 @@
 //	127.0.0.1 - - [21/Nov/2026 15:04:05] "GET /missing HTTP/1.1" 404 -
 //
 // and, beyond Python, the Common and Combined Log Formats with real byte
-// counts (bytes sent through ReadFrom and sendfile included) or one
-// log/slog record per request.
-//
-// Everything a client or a handler can put in a line is scrubbed so that no
-// control character reaches a terminal: C0 controls, DEL and C1 controls
-// (as code points and as raw bytes) become \xNN, a backslash becomes \\,
-// and bytes that are not valid UTF-8 become \xNN. Other UTF-8 passes through.
+// counts (sendfile included) or one log/slog record per request. Whatever a
+// client or a handler puts in a line is scrubbed of control characters.
 //
 // Usage:
 //
@@ -23,15 +18,11 @@
 //
 //	handler := logging.New(os.Stderr, logging.WithFormat(logging.Combined))(files)
 //
-// Middleware that wants to log lines of its own (such as a CGI script's exit
-// code) is handed logger.Logf, a func(*http.Request, string, ...any), and
-// needs no import of this package.
+// Middleware that logs lines of its own (such as a CGI script's exit code)
+// is handed logger.Logf, a func(*http.Request, string, ...any).
 //
-// In the Python-compatible stack the logger sits inside the errorpage
-// middleware, so that it sees the plain http.Error message an error page is
-// later made of, and outside everything else. The byte counts of the
-// Common and Combined lines are those of the writer the logger wraps: there
-// an error counts its plain message, not the page the client gets, so a
-// Common or Combined logger, which logs no message, belongs outside
-// errorpage.
+// Place a Python-format logger inside the errorpage middleware, so that its
+// "message" is the handler's http.Error text, and a Common or Combined
+// logger outside it, so that it counts the page the client gets. Used alone
+// or in any order with the other packages it changes no response.
 package logging

@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/simplehttp/simplehttp/errorpage"
 	"github.com/simplehttp/simplehttp/logging"
 )
 
@@ -62,14 +63,16 @@ func ExampleLogger_Logf() {
 	// 127.0.0.1 - - [21/Nov/2026 15:04:05] CGI script exit code 1
 }
 
+// A Combined logger sits outside errorpage, so that it counts the bytes of
+// the page the client gets (335), not those of the handler's message (15).
 func ExampleWithFormat() {
 	h := logging.New(os.Stdout, logging.WithFormat(logging.Combined),
-		logging.WithClock(clock), logging.WithLocation(zone))(files)
+		logging.WithClock(clock), logging.WithLocation(zone))(errorpage.New()(files))
 	get(h, "/a.txt")
 	get(h, "/missing")
 	// Output:
 	// 127.0.0.1 - - [21/Nov/2026:15:04:05 +0100] "GET /a.txt HTTP/1.1" 200 6 "-" "-"
-	// 127.0.0.1 - - [21/Nov/2026:15:04:05 +0100] "GET /missing HTTP/1.1" 404 15 "-" "-"
+	// 127.0.0.1 - - [21/Nov/2026:15:04:05 +0100] "GET /missing HTTP/1.1" 404 335 "-" "-"
 }
 
 func ExampleWithSlog() {

@@ -33,8 +33,8 @@ type Logger struct {
 // NewLogger returns a Logger writing to w, configured by opts. By default it
 // writes Python 3.12's lines ([Python]), in time.Local, reading the time
 // from time.Now. NewLogger panics, with a message starting "logging: ", on a
-// nil w (unless [WithSlog] is given), an unknown [Format], a nil clock or a
-// nil location.
+// nil option, a nil w (unless [WithSlog] is given), an unknown [Format], a
+// nil clock, location or slog logger.
 func NewLogger(w io.Writer, opts ...Option) *Logger {
 	c := config{format: Python, clock: time.Now, loc: time.Local}
 	for _, opt := range opts {
@@ -75,35 +75,20 @@ func New(w io.Writer, opts ...Option) func(http.Handler) http.Handler {
 // Handler returns a handler that serves the request with next and logs it.
 //
 // In the [Python] format the request line is written when next sends the
-// status (WriteHeader, or the first Write or ReadFrom; when next writes
-// nothing, when it returns, as a 200), so lines next logs with [Logger.Logf] after
-// that follow it, as in Python. For a status of 400 or more, the line
-// "code N, message M" comes first, M being the first line (at most 4 KiB)
-// of the first write of the text/plain body next sends (what http.Error
-// writes; for a body sent through ReadFrom, of its first 4 KiB, read here
-// before the rest goes to the original ReadFrom), else Python's short
-// message for N; both lines wait for that first write or next's return,
-// and are then written together in a single Write.
-// The [Common] and [Combined] lines and the slog records are written when
-// next returns, as the byte count is known only then.
+// status, so lines next logs with [Logger.Logf] after that follow it, as in
+// Python. For a status of 400 or more the line "code N, message M" comes
+// first, M being the handler's message when its body is one (the rule
+// errorpage applies: see README), else Python's short message; both lines
+// wait until that is known: when next returns, flushes, or writes what
+// cannot be a message. The [Common] and [Combined] lines and the slog
+// records are written when next returns.
 //
-// The http.ResponseWriter next sees is wrapped with httpsnoop and has
-// exactly the optional interfaces of the original (io.ReaderFrom,
-// io.StringWriter, http.Flusher, http.Hijacker, http.Pusher, ...);
-// ReadFrom calls the original's, so sendfile still happens and its bytes
-// are counted. Hijacked connections are logged with the status written
-// before the hijack, 200 when none was. When next panics (as with
-// http.ErrAbortHandler, to cut a response off), the panic goes on
-// unchanged after the request is logged with the status and the bytes it
-// had sent; a request that had sent no status got no response and is not
-// logged. As net/http requires, the writer next sees must not be used
-// once next has returned: such a use gets an error until the Logger
-// reuses the writer's pooled state for another request, and may then
-// reach that request's response (as a late use of net/http's own writer
-// may reach the pooled buffer of another connection).
-//
-// Handler sits inside the errorpage middleware, so that it sees the
-// http.Error text, and outside everything that logs through [Logger.Logf].
+// The writer next sees keeps exactly the optional interfaces of the
+// original (httpsnoop): io.ReaderFrom (sendfile, counted), http.Flusher,
+// http.Hijacker and the rest. A request whose handler panics is logged with
+// what it sent, and the panic goes on; one that sent nothing is not logged.
+// Each request has a writer state of its own: used after next returned, the
+// writer reports an error and reaches nothing. Handler panics on a nil next.
 func (l *Logger) Handler(next http.Handler) http.Handler {
 	if next == nil {
 		panic("logging: nil handler")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"mime"
 	"net/http"
 	"os"
 	"regexp"
@@ -95,6 +96,12 @@ beyond Python's http.server:
   --tls-password-file PATH
                         read the password of an encrypted --tls-key from
                         this file
+  --content-type TYPE   the type of files whose extension is unknown
+                        (default: application/octet-stream)
+  --precompressed       serve a.js.br, a.js.zst or a.js.gz for a.js to
+                        clients that accept them
+  --spa                 answer a browser's request for a missing page with
+                        /index.html (single-page applications)
   --error-page CODE=FILE
                         answer status CODE (400-599) with the file FILE
                         instead of Python's error page (repeatable)
@@ -175,6 +182,15 @@ var options = []*option{
 	}},
 	{long: "--compress", apply: func(c *config, _ string) error { c.compress = true; return nil }},
 	{long: "--tls-password-file", takesValue: true, apply: func(c *config, v string) error { c.tlsPassword = v; return nil }},
+	{long: "--content-type", takesValue: true, apply: func(c *config, v string) error {
+		if _, _, err := mime.ParseMediaType(v); err != nil || !strings.Contains(v, "/") || strings.ContainsAny(v, "\r\n") {
+			return usageErrorf("argument --content-type: invalid media type: %s", pyrepr.String(v))
+		}
+		c.contentType = v
+		return nil
+	}},
+	{long: "--precompressed", apply: func(c *config, _ string) error { c.precompressed = true; return nil }},
+	{long: "--spa", apply: func(c *config, _ string) error { c.spa = true; return nil }},
 	{long: "--error-page", takesValue: true, apply: addErrorPage},
 }
 

@@ -94,9 +94,9 @@ var argCases = []struct {
 	{name: "unknown short chain", args: []string{"-ch"}, err: "unrecognized arguments: -ch"},
 	{name: "ambiguous", args: []string{"--tls", "x"}, err: "ambiguous option: --tls could match --tls-cert, --tls-key, --tls-password-file"},
 	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key, --tls-password-file"},
-	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --hide-dotfiles, --script-timeout, --header, --compress, --tls-password-file, --error-page"},
+	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --hide-dotfiles, --script-timeout, --header, --compress, --tls-password-file, --content-type, --precompressed, --spa, --error-page"},
 	{name: "ambiguous he", args: []string{"--he"}, err: "ambiguous option: --he could match --help, --header"},
-	{name: "ambiguous c", args: []string{"--c"}, err: "ambiguous option: --c could match --cgi, --compress"},
+	{name: "ambiguous c", args: []string{"--c"}, err: "ambiguous option: --c could match --cgi, --compress, --content-type"},
 	{name: "header", args: []string{"-H", "X-A", "1", "--header", "x-a", "2", "-H", "Access-Control-Allow-Origin", "*"},
 		want: config{port: 8000, protocol: http10, headers: http.Header{"X-A": {"1", "2"}, "Access-Control-Allow-Origin": {"*"}}}},
 	{name: "header abbreviated with a value like an option's", args: []string{"--hea", "X-A", "-1", "80"},
@@ -107,6 +107,8 @@ var argCases = []struct {
 	{name: "header with equals", args: []string{"--header=X-A", "1"}, err: "argument -H/--header: expected 2 arguments"},
 	{name: "compress", args: []string{"--compress"}, want: config{port: 8000, protocol: http10, compress: true}},
 	{name: "tls password", args: []string{"--tls-cert", "c.pem", "--tls-password-file", "pw"}, want: config{port: 8000, protocol: http10, tlsCert: "c.pem", tlsPassword: "pw"}},
+	{name: "content type", args: []string{"--content-type", "text/plain; charset=utf-8"}, want: config{port: 8000, protocol: http10, contentType: "text/plain; charset=utf-8"}},
+	{name: "precompressed and spa", args: []string{"--pre", "--spa"}, want: config{port: 8000, protocol: http10, precompressed: true, spa: true}},
 	{name: "tls password without cert", args: []string{"--tls-password-file", "pw"}, err: "--tls-password-file requires --tls-cert to be set"},
 	{name: "key without cert", args: []string{"--tls-key", "k.pem"}, err: "--tls-key requires --tls-cert to be set"},
 
@@ -118,6 +120,7 @@ var argCases = []struct {
 	{name: "header name invalid", args: []string{"-H", "X A", "1"}, err: `argument -H/--header: invalid header name "X A"`, pythonDiffers: true},
 	{name: "header value with a newline", args: []string{"-H", "X-A", "1\r\nX-B: 2"}, err: `argument -H/--header: invalid value for X-A: control character '\r'`, pythonDiffers: true},
 	{name: "header that frames the body", args: []string{"-H", "Content-Length", "0"}, err: "argument -H/--header: Content-Length cannot be set: it describes the body or the connection", pythonDiffers: true},
+	{name: "content type invalid", args: []string{"--content-type", "text"}, err: "argument --content-type: invalid media type: 'text'", pythonDiffers: true},
 	{name: "lower-case protocol", args: []string{"--protocol=http/1.1"}, err: "argument -p/--protocol: invalid choice: 'http/1.1' (choose from 'HTTP/1.0', 'HTTP/1.1')", pythonDiffers: true},
 }
 
@@ -188,6 +191,9 @@ def parse(argv):
     p.add_argument('-H', '--header', nargs=2, action='append', metavar=('HEADER', 'VALUE'))
     p.add_argument('--compress', action='store_true')
     p.add_argument('--tls-password-file', metavar='PATH')
+    p.add_argument('--content-type', metavar='TYPE')
+    p.add_argument('--precompressed', action='store_true')
+    p.add_argument('--spa', action='store_true')
     p.add_argument('--error-page', metavar='CODE=FILE', action='append')
     p.add_argument('port', default=8000, type=int, nargs='?')
     err, out = io.StringIO(), io.StringIO()
@@ -206,7 +212,8 @@ def parse(argv):
             'protocol': a.protocol, 'cgi': a.cgi, 'tlsCert': a.tls_cert or '',
             'tlsKey': a.tls_key or '', 'followSymlinks': a.follow_symlinks,
             'richListing': a.rich_listing, 'hideDotfiles': a.hide_dotfiles, 'cgiTimeout': a.script_timeout,
-            'headers': a.header or [], 'compress': a.compress, 'tlsPassword': a.tls_password_file or ''}
+            'headers': a.header or [], 'compress': a.compress, 'tlsPassword': a.tls_password_file or '',
+            'contentType': a.content_type or '', 'precompressed': a.precompressed, 'spa': a.spa}
 print(json.dumps([parse(argv) for argv in json.load(sys.stdin)]))
 `
 
@@ -247,6 +254,9 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 		Headers        [][2]string
 		Compress       bool
 		TLSPassword    string
+		ContentType    string
+		Precompressed  bool
+		SPA            bool `json:"spa"`
 	}
 	require.NoError(t, json.Unmarshal(out, &results))
 	require.Len(t, results, len(vectors))
@@ -279,6 +289,7 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 				}
 				assert.Equal(t, config{
 					headers: headers, compress: py.Compress, tlsPassword: py.TLSPassword,
+					contentType: py.ContentType, precompressed: py.Precompressed, spa: py.SPA,
 					port: py.Port, bind: py.Bind, directory: py.Directory, protocol: py.Protocol,
 					cgi: py.CGI, tlsCert: py.TLSCert, tlsKey: py.TLSKey, followSymlinks: py.FollowSymlinks,
 					richListing: py.RichListing, hideDotfiles: py.HideDotfiles, cgiTimeout: time.Duration(py.CGITimeout * float64(time.Second)),

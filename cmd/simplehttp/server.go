@@ -206,6 +206,15 @@ func (c *command) handler(cfg config) (h http.Handler, files io.Closer, err erro
 	if cfg.compress {
 		opts = append(opts, simplehttp.WithCompression())
 	}
+	if cfg.contentType != "" {
+		opts = append(opts, simplehttp.WithDefaultContentType(cfg.contentType))
+	}
+	if cfg.precompressed {
+		opts = append(opts, simplehttp.WithPrecompressed())
+	}
+	if cfg.spa {
+		opts = append(opts, simplehttp.WithSPA())
+	}
 	for _, p := range cfg.errorPages {
 		opts = append(opts, simplehttp.WithErrorPage(p.code, p.body, p.contentType))
 	}

@@ -104,3 +104,25 @@ func TestIsPlainText(t *testing.T) {
 		assert.Equal(t, want, IsPlainText(ct), ct)
 	}
 }
+
+// FuzzBody checks that the message rule does not depend on how the body is
+// split into writes, and that a message is the body's one line.
+func FuzzBody(f *testing.F) {
+	for _, s := range []string{"File not found\n", "two\nlines\n", "a\r\n", "\n", "", "x\n\n"} {
+		f.Add([]byte(s), uint16(1))
+	}
+	f.Fuzz(func(t *testing.T, body []byte, cut uint16) {
+		i := int(cut) % (len(body) + 1)
+		var b Body
+		b.Write(body[:i])
+		b.WriteString(string(body[i:]))
+		got, ok := b.Message()
+		want, wantOK := Message("text/plain", body)
+		if got != want || ok != wantOK {
+			t.Fatalf("%q split at %d: %q %v, whole: %q %v", body, i, got, ok, want, wantOK)
+		}
+		if ok && (got+"\n" != string(body) || strings.ContainsAny(got, "\r\n")) {
+			t.Fatalf("%q: message %q", body, got)
+		}
+	})
+}
