@@ -31,7 +31,10 @@ type config struct {
 	richListing    bool
 	hideDotfiles   bool
 	cgiTimeout     time.Duration
-	headers        http.Header // -H/--header, in the order given
+	sendTimeout    *time.Duration // nil: defaultSendTimeout; 0: no send checks
+	minSendRate    *int64         // bytes/s; nil: defaultMinSendRate; 0: none
+	maxConns       int            // 0: derived from the descriptor limit
+	headers        http.Header    // -H/--header, in the order given
 	compress       bool
 	tlsPassword    string // --tls-password-file
 	contentType    string // --content-type; "" is application/octet-stream
@@ -105,6 +108,15 @@ beyond Python's http.server:
   --error-page CODE=FILE
                         answer status CODE (400-599) with the file FILE
                         instead of Python's error page (repeatable)
+  --send-timeout SECONDS
+                        close a connection whose client accepts nothing of
+                        a response for this long (default: 60; 0: never)
+  --min-send-rate BYTES
+                        close a connection whose client reads slower than
+                        this many bytes per second, measured over the send
+                        timeout (default: 1024; 0: no minimum)
+  --max-connections N   serve at most N connections at once; more wait to
+                        be accepted (default: from the open-file limit)
 `
 
 // usageError is a command-line mistake: printed after the usage line as
@@ -192,6 +204,43 @@ var options = []*option{
 	{long: "--precompressed", apply: func(c *config, _ string) error { c.precompressed = true; return nil }},
 	{long: "--spa", apply: func(c *config, _ string) error { c.spa = true; return nil }},
 	{long: "--error-page", takesValue: true, apply: addErrorPage},
+	{long: "--send-timeout", takesValue: true, apply: func(c *config, v string) error {
+		secs, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || strings.ContainsAny(v, "xXpP") {
+			return usageErrorf("argument --send-timeout: invalid float value: %s", pyrepr.String(v))
+		}
+		if secs < 0 || math.IsInf(secs, 0) || math.IsNaN(secs) || secs > maxSendTimeout.Seconds() {
+			return usageErrorf("argument --send-timeout: %s is not a number of seconds from 0 (never) to %d",
+				pyrepr.String(v), int(maxSendTimeout.Seconds()))
+		}
+		d := time.Duration(secs * float64(time.Second))
+		c.sendTimeout = &d
+		return nil
+	}},
+	{long: "--min-send-rate", takesValue: true, apply: func(c *config, v string) error {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return usageErrorf("argument --min-send-rate: invalid int value: %s", pyrepr.String(v))
+		}
+		if err != nil || n < 0 || n > maxSendRate {
+			return usageErrorf("argument --min-send-rate: %s is not a number of bytes per second from 0 (no minimum) to %d",
+				pyrepr.String(v), maxSendRate)
+		}
+		c.minSendRate = &n
+		return nil
+	}},
+	{long: "--max-connections", takesValue: true, apply: func(c *config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return usageErrorf("argument --max-connections: invalid int value: %s", pyrepr.String(v))
+		}
+		if err != nil || n < 1 || n > maxConnections {
+			return usageErrorf("argument --max-connections: %s is not a number of connections from 1 to %d",
+				pyrepr.String(v), maxConnections)
+		}
+		c.maxConns = n
+		return nil
+	}},
 }
 
 // addErrorPage reads --error-page CODE=FILE: CODE an error status, FILE
@@ -216,6 +265,20 @@ func addErrorPage(c *config, v string) error {
 	c.errorPages = append(c.errorPages, errorPage{code: code, body: body, contentType: fileserver.ContentType(name)})
 	return nil
 }
+
+// Bounds of --send-timeout, --min-send-rate and --max-connections: far
+// beyond any use, well within what the types hold.
+const (
+	maxSendTimeout = 7 * 24 * time.Hour
+	maxSendRate    = 1 << 40
+	maxConnections = 1 << 24
+)
+
+// Defaults of --send-timeout (nginx's send_timeout) and --min-send-rate.
+const (
+	defaultSendTimeout = 60 * time.Second
+	defaultMinSendRate = 1024
+)
 
 // maxCGITimeout bounds --script-timeout far below time.Duration's range.
 const maxCGITimeout = 7 * 24 * time.Hour

@@ -54,6 +54,18 @@ var argCases = []struct {
 	{name: "hide dotfiles", args: []string{"--hide-dotfiles"}, want: config{port: 8000, protocol: http10, hideDotfiles: true}},
 	{name: "cgi timeout not a number", args: []string{"--script-timeout", "soon"}, err: "argument --script-timeout: invalid float value: 'soon'"},
 	{name: "cgi timeout negative", args: []string{"--script-timeout", "-1"}, pythonDiffers: true, err: "argument --script-timeout: '-1' is not a number of seconds from 0 (no limit) to 604800"},
+	{name: "send timeout", args: []string{"--send-timeout", "0.3"}, pythonDiffers: true, want: config{port: 8000, protocol: http10, sendTimeout: ptr(300 * time.Millisecond)}},
+	{name: "send timeout off", args: []string{"--send-timeout=0"}, pythonDiffers: true, want: config{port: 8000, protocol: http10, sendTimeout: ptr(time.Duration(0))}},
+	{name: "send timeout not a number", args: []string{"--send-timeout", "soon"}, err: "argument --send-timeout: invalid float value: 'soon'"},
+	{name: "send timeout negative", args: []string{"--send-timeout", "-1"}, pythonDiffers: true, err: "argument --send-timeout: '-1' is not a number of seconds from 0 (never) to 604800"},
+	{name: "min send rate", args: []string{"--min-send-rate", "4096"}, pythonDiffers: true, want: config{port: 8000, protocol: http10, minSendRate: ptr(int64(4096))}},
+	{name: "min send rate off", args: []string{"--min-send-rate", "0"}, pythonDiffers: true, want: config{port: 8000, protocol: http10, minSendRate: ptr(int64(0))}},
+	{name: "min send rate not a number", args: []string{"--min-send-rate", "fast"}, err: "argument --min-send-rate: invalid int value: 'fast'"},
+	{name: "min send rate negative", args: []string{"--min-send-rate", "-5"}, pythonDiffers: true, err: "argument --min-send-rate: '-5' is not a number of bytes per second from 0 (no minimum) to 1099511627776"},
+	{name: "max connections", args: []string{"--max-connections", "100"}, pythonDiffers: true, want: config{port: 8000, protocol: http10, maxConns: 100}},
+	{name: "max connections not a number", args: []string{"--max-connections", "many"}, err: "argument --max-connections: invalid int value: 'many'"},
+	{name: "max connections zero", args: []string{"--max-connections", "0"}, pythonDiffers: true, err: "argument --max-connections: '0' is not a number of connections from 1 to 16777216"},
+	{name: "ambiguous m", args: []string{"--m", "1"}, err: "ambiguous option: --m could match --min-send-rate, --max-connections"},
 	{name: "cgi timeout infinite", args: []string{"--script-timeout", "inf"}, pythonDiffers: true, err: "argument --script-timeout: 'inf' is not a number of seconds from 0 (no limit) to 604800"},
 	{name: "tls", args: []string{"--tls-cert", "c.pem", "--tls-key=k.pem", "8443"}, want: config{port: 8443, protocol: http10, tlsCert: "c.pem", tlsKey: "k.pem"}},
 	{name: "tls cert alone", args: []string{"--tls-c", "both.pem"}, want: config{port: 8000, protocol: http10, tlsCert: "both.pem"}},
@@ -94,7 +106,7 @@ var argCases = []struct {
 	{name: "unknown short chain", args: []string{"-ch"}, err: "unrecognized arguments: -ch"},
 	{name: "ambiguous", args: []string{"--tls", "x"}, err: "ambiguous option: --tls could match --tls-cert, --tls-key, --tls-password-file"},
 	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key, --tls-password-file"},
-	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --hide-dotfiles, --script-timeout, --header, --compress, --tls-password-file, --content-type, --precompressed, --spa, --error-page"},
+	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --hide-dotfiles, --script-timeout, --header, --compress, --tls-password-file, --content-type, --precompressed, --spa, --error-page, --send-timeout, --min-send-rate, --max-connections"},
 	{name: "ambiguous he", args: []string{"--he"}, err: "ambiguous option: --he could match --help, --header"},
 	{name: "ambiguous c", args: []string{"--c"}, err: "ambiguous option: --c could match --cgi, --compress, --content-type"},
 	{name: "header", args: []string{"-H", "X-A", "1", "--header", "x-a", "2", "-H", "Access-Control-Allow-Origin", "*"},
@@ -195,6 +207,9 @@ def parse(argv):
     p.add_argument('--precompressed', action='store_true')
     p.add_argument('--spa', action='store_true')
     p.add_argument('--error-page', metavar='CODE=FILE', action='append')
+    p.add_argument('--send-timeout', metavar='SECONDS', type=float)
+    p.add_argument('--min-send-rate', metavar='BYTES', type=int)
+    p.add_argument('--max-connections', metavar='N', type=int)
     p.add_argument('port', default=8000, type=int, nargs='?')
     err, out = io.StringIO(), io.StringIO()
     try:
@@ -388,3 +403,5 @@ func BenchmarkParseArgs(b *testing.B) {
 		}
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -7,8 +7,10 @@
 // IPv6), speaking HTTP/1.0 (one request per connection) unless
 // -p HTTP/1.1 is given. Beyond Python it can serve HTTPS, HTTP/2 included
 // (--tls-cert, --tls-key), it cuts off clients that are slow to send their
-// request headers or that sit idle, and on Ctrl-C or SIGTERM it lets the
-// requests in flight finish before it exits. Run `simplehttp -h` for the
+// request headers, that sit idle, or that stop reading their responses
+// (--send-timeout, --min-send-rate), it serves at most as many connections
+// at once as its descriptors allow (--max-connections), and on Ctrl-C or
+// SIGTERM it lets the requests in flight finish before it exits. Run `simplehttp -h` for the
 // options.
 package main
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp"
+	"github.com/simplehttp/simplehttp/internal/connguard"
 )
 
 // timeouts bound how long a client may hold a connection.
@@ -37,18 +38,25 @@ type timeouts struct {
 	// drain bounds the wait for handlers to return once their
 	// connections were closed at the end of the grace period.
 	drain time.Duration
+	// logEvery is how often, at most, a condition of the connections
+	// (the limit reached, accept failing, clients closed for not
+	// reading) is logged.
+	logEvery time.Duration
 }
 
 // defaultTimeouts are the command's timeouts. Python has none. There is
 // deliberately no overall read or write timeout: it would cut off a large
-// download or a large CGI upload over a slow link; a body is bounded by
-// the CGI middleware, and a dead peer is found by TCP keep-alive probes.
+// download or a large CGI upload over a slow link. A response is bounded
+// by --send-timeout and --min-send-rate instead (a client that stops
+// reading, or reads at a trickle, is closed), a request body by the body
+// timeout, and a dead peer is found by TCP keep-alive probes.
 var defaultTimeouts = timeouts{
 	readHeader:    10 * time.Second,
 	idle:          60 * time.Second,
 	body:          60 * time.Second,
 	shutdownGrace: 10 * time.Second,
 	drain:         2 * time.Second,
+	logEvery:      time.Minute,
 }
 
 // command is one run of simplehttp. Tests set the hooks.
@@ -64,6 +72,8 @@ type command struct {
 	wrap func(http.Handler) http.Handler
 
 	inflight atomic.Int64 // requests being served
+	// conns is the listener once serving, for tests.
+	conns *connguard.Listener
 }
 
 // run parses args, serves, and returns the exit status: 0 after Ctrl-C or
@@ -118,6 +128,8 @@ func (c *command) run(args []string) int {
 		return 1
 	}
 	host, port := displayHost(cfg.bind, l.Addr()), l.Addr().(*net.TCPAddr).Port
+	c.conns = connguard.NewListener(l, c.guard(cfg))
+	l = c.conns
 	urlHost := host
 	if strings.Contains(host, ":") {
 		urlHost = "[" + host + "]"
@@ -146,6 +158,50 @@ func (c *command) run(args []string) int {
 	fmt.Fprint(c.stdout, "\nKeyboard interrupt received, exiting.\n")
 	c.shutdown(srv)
 	return 0
+}
+
+// guard is what the listener enforces for cfg: the connection limit
+// (--max-connections, else derived from the open-file limit) and the send
+// checks (--send-timeout, --min-send-rate).
+func (c *command) guard(cfg config) connguard.Config {
+	g := connguard.Config{
+		MaxConns:    cfg.maxConns,
+		SendTimeout: defaultSendTimeout,
+		MinSendRate: defaultMinSendRate,
+		LogInterval: c.timeouts.logEvery,
+		Logf:        log.New(c.stderr, "simplehttp: ", 0).Printf,
+	}
+	if g.MaxConns == 0 {
+		g.MaxConns = defaultMaxConns(openFileLimit(), cfg.cgi)
+	}
+	if cfg.sendTimeout != nil {
+		g.SendTimeout = *cfg.sendTimeout
+	}
+	if cfg.minSendRate != nil {
+		g.MinSendRate = *cfg.minSendRate
+	}
+	return g
+}
+
+// defaultMaxConns is the connection limit for an open-file limit of
+// nofile (0: unknown): what is left after a reserve for the process's own
+// descriptors (listener, poller, standard streams, the served directory),
+// divided by what one busy connection may use: its socket and a file or
+// directory being sent; with --cgi, the pipes to a script (three, and
+// three more for the child while it starts) and the process's pidfd.
+func defaultMaxConns(nofile uint64, cgi bool) int {
+	const reserve = 32
+	if nofile == 0 {
+		return 1024
+	}
+	perConn := uint64(2)
+	if cgi {
+		perConn = 8
+	}
+	if nofile <= reserve+perConn {
+		return 1
+	}
+	return int(min((nofile-reserve)/perConn, maxConnections))
 }
 
 // closeEach makes every response close its connection, as Python's
