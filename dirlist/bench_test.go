@@ -45,8 +45,7 @@ func bigDir(b *testing.B, n int) string {
 // BenchmarkList measures a whole listing request (read the directory, sort,
 // render) for 1 000, 10 000 and 100 000 entries: the time per entry stays
 // flat, so nothing is quadratic. The forms read the directory through
-// os.DirFS, except python-root: through an os.Root, the CLI's default,
-// whose ReadDir looks at (lstat) every entry.
+// os.DirFS, except python-root: through an os.Root, the CLI's default.
 func BenchmarkList(b *testing.B) {
 	forms := []struct {
 		name   string
@@ -87,6 +86,25 @@ func BenchmarkList(b *testing.B) {
 				b.ReportMetric(float64(size), "bytes/page")
 			})
 		}
+	}
+}
+
+// BenchmarkFileServerList measures net/http's FileServer listing the same
+// directories (http.Dir, links followed), the reference for BenchmarkList.
+func BenchmarkFileServerList(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			h := http.FileServer(http.Dir(bigDir(b, n)))
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+		})
 	}
 }
 

@@ -138,7 +138,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 
 	asJSON := h.cfg.json && wantsJSON(r)
 	python := !asJSON && h.tmpl == nil
-	entries, err := readEntries(h.fsys, name, h.hide, !python, h.cfg.loc)
+	items, err := readItems(h.fsys, name, h.hide, !python)
 	if err != nil {
 		if httperr.Transient(err) {
 			httperr.Unavailable(w, err)
@@ -151,10 +151,10 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 	var body []byte
 	var ctype string
 	if python {
-		body = pythonPage(string(appendEscaped(nil, displayPath(r))), entries)
+		body = pythonPage(string(appendEscaped(nil, displayPath(r))), items)
 		ctype = "text/html; charset=utf-8"
 	} else {
-		l := h.listing(r, name, entries)
+		l := h.listing(r, name, entries(items, h.cfg.loc))
 		var buf bytes.Buffer
 		switch {
 		case asJSON:

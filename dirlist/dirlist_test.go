@@ -458,6 +458,8 @@ func TestNewPanics(t *testing.T) {
 		msg  string
 	}{
 		{"nil fs", func() { New(nil) }, "dirlist: nil fs.FS"},
+		{"nil option", func() { New(fstest.MapFS{}, WithJSON(), nil) }, "dirlist: nil Option"},
+		{"nil next", func() { New(fstest.MapFS{})(nil) }, "dirlist: nil next handler"},
 		{"nil template", func() { New(fstest.MapFS{}, WithTemplate(nil)) }, "dirlist: WithTemplate given nil"},
 		{"nil hide", func() { New(fstest.MapFS{}, WithHide(nil)) }, "dirlist: WithHide given nil"},
 		{"nil location", func() { New(fstest.MapFS{}, WithLocation(nil)) }, "dirlist: WithLocation given nil"},

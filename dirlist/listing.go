@@ -109,49 +109,106 @@ func (e Entry) HumanSize() string {
 	return strconv.FormatFloat(f, 'f', prec, 64) + " " + "KMGTPE"[i:i+1] + "iB"
 }
 
-// readEntries lists the directory dir of fsys in Python's order: by
-// sortKey, ties by the name's bytes. With info it fills Size and ModTime.
-func readEntries(fsys fs.FS, dir string, hide func(string) bool, info bool, loc *time.Location) ([]Entry, error) {
-	des, err := readDir(fsys, dir)
+// item is an entry as read from the directory: what Python's page needs,
+// and what it is sorted by.
+type item struct {
+	raw, key  string // the name's bytes, sortKey(raw)
+	dir, link bool   // a directory or a link to one; a symbolic link
+	// info is the entry's, or its target's for a link that resolves;
+	// read only when asked for.
+	info fs.FileInfo
+}
+
+// readItems lists the directory dir of fsys in Python's order: by sortKey,
+// ties by the name's bytes. With info it fills each item's info.
+func readItems(fsys fs.FS, dir string, hide func(string) bool, info bool) ([]item, error) {
+	des, err := readDir(fsys, dir, !info)
 	if err != nil {
 		return nil, err
 	}
 	look := searchable(fsys, dir, des)
-	entries := make([]Entry, 0, len(des))
+	items := make([]item, 0, len(des))
 	for _, de := range des {
-		name := de.Name()
+		name := de.name
 		if hide != nil && hide(name) {
 			continue
 		}
-		e := Entry{raw: name, key: sortKey(name), IsDir: look && de.IsDir()}
-		var fi fs.FileInfo
-		if look && de.Type()&fs.ModeSymlink != 0 {
-			e.IsSymlink = true
+		it := item{raw: name, key: sortKey(name), dir: look && de.typ.IsDir()}
+		if look && de.typ&fs.ModeSymlink != 0 {
+			it.link = true
 			// Like Python's os.path.isdir, follow the link. A link the
 			// file system will not follow (out of an os.Root, broken)
 			// is not a directory.
 			if target, err := fs.Stat(fsys, path.Join(dir, name)); err == nil {
-				e.IsDir = target.IsDir()
-				fi = target
+				it.dir = target.IsDir()
+				it.info = target
 			}
 		}
-		if info {
-			if fi == nil {
-				fi, _ = de.Info()
-			}
-			if fi != nil {
-				// A link that does not resolve has no size of its own
-				// worth showing (its Lstat size is the target's length).
-				if !e.IsDir && fi.Mode()&fs.ModeSymlink == 0 {
-					e.Size = fi.Size()
-				}
-				e.ModTime = fi.ModTime().In(loc)
-			}
+		if info && it.info == nil && de.de != nil {
+			it.info, _ = de.de.Info()
 		}
-		entries = append(entries, e)
+		items = append(items, it)
 	}
-	slices.SortFunc(entries, byName)
-	return entries, nil
+	return sortItems(items), nil
+}
+
+// sortItems returns items in Python's order. It sorts small records that
+// hold no pointers, so that the garbage collector has nothing to track as
+// they move, each with the first bytes of the sort key to settle most
+// comparisons without reaching the strings.
+func sortItems(items []item) []item {
+	type rec struct {
+		prefix uint64
+		i      int32
+	}
+	recs := make([]rec, len(items))
+	for i := range items {
+		recs[i] = rec{keyPrefix(items[i].key), int32(i)}
+	}
+	slices.SortFunc(recs, func(a, b rec) int {
+		if a.prefix != b.prefix {
+			return cmp.Compare(a.prefix, b.prefix)
+		}
+		x, y := &items[a.i], &items[b.i]
+		return compareNames(x.key, x.raw, y.key, y.raw)
+	})
+	sorted := make([]item, len(items))
+	for i, r := range recs {
+		sorted[i] = items[r.i]
+	}
+	return sorted
+}
+
+// keyPrefix returns the first 8 bytes of key, big-endian, zero-padded:
+// keys whose prefixes differ compare as their prefixes do.
+func keyPrefix(key string) uint64 {
+	var p uint64
+	for i := range 8 {
+		p <<= 8
+		if i < len(key) {
+			p |= uint64(key[i])
+		}
+	}
+	return p
+}
+
+// entries turns items into the entries of the rich forms, with Size and
+// ModTime (in loc) from each item's info.
+func entries(items []item, loc *time.Location) []Entry {
+	es := make([]Entry, len(items))
+	for i, it := range items {
+		e := Entry{raw: it.raw, key: it.key, IsDir: it.dir, IsSymlink: it.link}
+		if fi := it.info; fi != nil {
+			// A link that does not resolve has no size of its own
+			// worth showing (its Lstat size is the target's length).
+			if !e.IsDir && fi.Mode()&fs.ModeSymlink == 0 {
+				e.Size = fi.Size()
+			}
+			e.ModTime = fi.ModTime().In(loc)
+		}
+		es[i] = e
+	}
+	return es
 }
 
 // searchable reports whether the entries des of dir can be looked at. Python
@@ -164,11 +221,11 @@ func readEntries(fsys fs.FS, dir string, hide func(string) bool, info bool, loc 
 // fs.ReadLinkFS, and following a link may fail for reasons of its own).
 // An entry that merely vanished since the directory was read does not
 // count.
-func searchable(fsys fs.FS, dir string, des []fs.DirEntry) bool {
+func searchable(fsys fs.FS, dir string, des []dirent) bool {
 	marked, probe := false, -1
 	for i, de := range des {
-		link := de.Type()&fs.ModeSymlink != 0
-		marked = marked || link || de.IsDir()
+		link := de.typ&fs.ModeSymlink != 0
+		marked = marked || link || de.typ.IsDir()
 		if !link && probe < 0 {
 			probe = i
 		}
@@ -182,31 +239,52 @@ func searchable(fsys fs.FS, dir string, des []fs.DirEntry) bool {
 	if probe < 0 {
 		probe = 0 // only links
 	}
-	_, err := fs.Lstat(fsys, path.Join(dir, des[probe].Name()))
+	_, err := fs.Lstat(fsys, path.Join(dir, des[probe].name))
 	return !errors.Is(err, fs.ErrPermission)
+}
+
+// A dirent is a name read from a directory, with its type.
+type dirent struct {
+	name string
+	typ  fs.FileMode // the type bits only
+	de   fs.DirEntry // for Info; nil when the entry was read by readTypes
 }
 
 // readDir reads the directory's entries in the order of the disk: unlike
 // fs.ReadDir it does not sort them by name, which the listing would undo.
-func readDir(fsys fs.FS, dir string) ([]fs.DirEntry, error) {
+// With typesOnly, entries may come without de, from readTypes.
+func readDir(fsys fs.FS, dir string, typesOnly bool) ([]dirent, error) {
 	f, err := fsys.Open(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	d, ok := f.(fs.ReadDirFile)
-	if !ok {
-		return fs.ReadDir(fsys, dir)
+	if typesOnly {
+		if ents, ok, err := readTypes(f); ok {
+			return ents, err
+		}
 	}
-	des, err := d.ReadDir(-1)
-	if errors.Is(err, fs.ErrPermission) {
-		// A directory opened in an os.Root looks at each entry (lstat) as
-		// it reads them, which fails in a directory that may be read but
-		// not searched. Python lists the names there, and they can still
-		// be read alone.
-		return readNames(fsys, dir)
+	var des []fs.DirEntry
+	if d, ok := f.(fs.ReadDirFile); ok {
+		des, err = d.ReadDir(-1)
+		if errors.Is(err, fs.ErrPermission) {
+			// A directory opened in an os.Root looks at each entry
+			// (lstat) as it reads them, which fails in a directory that
+			// may be read but not searched. Python lists the names there,
+			// and they can still be read alone.
+			des, err = readNames(fsys, dir)
+		}
+	} else {
+		des, err = fs.ReadDir(fsys, dir)
 	}
-	return des, err
+	if err != nil {
+		return nil, err
+	}
+	ents := make([]dirent, len(des))
+	for i, de := range des {
+		ents[i] = dirent{name: de.Name(), typ: de.Type(), de: de}
+	}
+	return ents, nil
 }
 
 // readNames reads only the names in dir, as entries of unknown type. It
@@ -246,10 +324,15 @@ func (e unsearched) Info() (fs.FileInfo, error) {
 // byName is Python's order: the lower-cased name, then (where Python keeps
 // the order of the disk) the name's bytes.
 func byName(a, b Entry) int {
-	if c := strings.Compare(a.key, b.key); c != 0 {
+	return compareNames(a.key, a.raw, b.key, b.raw)
+}
+
+// compareNames orders names as byName does, given their sort keys.
+func compareNames(aKey, aRaw, bKey, bRaw string) int {
+	if c := strings.Compare(aKey, bKey); c != 0 {
 		return c
 	}
-	return strings.Compare(a.raw, b.raw)
+	return strings.Compare(aRaw, bRaw)
 }
 
 // fill sets Name and Href, which only the rich forms need.

@@ -148,14 +148,17 @@ func TestAgainstPythonQuoting(t *testing.T) {
 	}
 }
 
-// FuzzQuote: url-unescaping an href gives back the name's bytes, and the
-// href holds only unreserved characters, "/" and %XX.
+// FuzzQuote: url-unescaping an href gives back the name's bytes, the href
+// holds only unreserved characters, "/" and %XX, and quotedLen is its length.
 func FuzzQuote(f *testing.F) {
 	for _, s := range []string{"", "a b", "100%", "#?&", "é", "\xff", "<img src=x onerror=alert(1)>", "a/b"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
 		q := quote(name)
+		if quotedLen(name) != len(q) {
+			t.Fatalf("quotedLen(%q) = %d, quote gives %d bytes", name, quotedLen(name), len(q))
+		}
 		back, err := url.PathUnescape(q)
 		if err != nil || back != name {
 			t.Fatalf("quote(%q) = %q unescapes to %q, %v", name, q, back, err)
@@ -174,13 +177,17 @@ func FuzzQuote(f *testing.F) {
 }
 
 // FuzzEscape: escaped text is valid UTF-8 with no raw "<" or ">", every "&"
-// starts an entity, and unescaping it gives the name as valid UTF-8.
+// starts an entity, unescaping it gives the name as valid UTF-8, and
+// escapedLen bounds its length (exactly for valid UTF-8).
 func FuzzEscape(f *testing.F) {
 	for _, s := range []string{"", "a&b", "<script>", "&amp;", "\xe2\x82", "\xed\xa0\x80", "\"'"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
 		e := string(appendEscaped(nil, name))
+		if n := escapedLen(name); n < len(e) || utf8.ValidString(name) && n != len(e) {
+			t.Fatalf("escapedLen(%q) = %d, escape gives %d bytes", name, n, len(e))
+		}
 		if !utf8.ValidString(e) || strings.ContainsAny(e, "<>") {
 			t.Fatalf("escape(%q) = %q", name, e)
 		}
