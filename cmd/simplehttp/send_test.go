@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -203,4 +204,43 @@ func TestSendfileChild(t *testing.T) {
 	got, err := io.ReadAll(br)
 	require.NoError(t, err)
 	assert.True(t, bytes.Equal(content, got), "the body differs from the file")
+}
+
+// TestStalledHTTP2Stream pins --send-timeout for HTTP/2: a client that
+// stops reading one stream (its connection stays open and could carry
+// others) has that stream reset once the timeout passes, and the handler
+// (with its file) is freed; before, it waited for flow-control window
+// forever.
+func TestStalledHTTP2Stream(t *testing.T) {
+	dir := fixture(t, map[string]string{"big.bin": string(randomFile(sendSize)), "a.txt": "hello\n"})
+	certFile, keyFile, pool := writeCertificate(t)
+	var cmd *command
+	s := startServer(t, []string{"--send-timeout", "0.3", "--tls-cert", certFile, "--tls-key", keyFile,
+		"-b", "127.0.0.1", "-d", dir, "0"}, func(c *command) { cmd = c })
+	client := &http.Client{Transport: &http.Transport{
+		TLSClientConfig:   &tls.Config{RootCAs: pool},
+		ForceAttemptHTTP2: true,
+	}}
+	defer client.CloseIdleConnections()
+	url := "https://127.0.0.1:" + strconv.Itoa(s.addr.Port)
+
+	resp, err := client.Get(url + "/big.bin")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, 2, resp.ProtoMajor)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Eventually(t, func() bool { return cmd.inflight.Load() == 0 }, 10*time.Second, 10*time.Millisecond,
+		"the handler still waits for the stalled stream")
+
+	n, err := io.Copy(io.Discard, resp.Body)
+	assert.Error(t, err, "the stream was not reset")
+	assert.Less(t, n, int64(sendSize))
+
+	// The connection is still good for other streams.
+	resp, err = client.Get(url + "/a.txt")
+	require.NoError(t, err)
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, "hello\n", string(b))
 }
