@@ -69,9 +69,9 @@ func WithMinSize(n int) Option {
 // interfaces the original has (http.Flusher, http.Hijacker, io.ReaderFrom
 // and the rest). A response that is not compressed goes to the original's
 // ReadFrom, so sendfile still happens; a compressed one is read through
-// the encoder. Encoders are pooled and reused. It belongs inside the
-// middleware that answers conditional requests' 304s only if that
-// middleware understands the marked ETags; in this module's stack it sits
+// the encoder. Encoders are pooled and reused. It belongs in front of
+// whatever answers conditional requests (conditional, fileserver), which
+// then see If-None-Match without the marks; in this module's stack it sits
 // outside cgi and conditional, inside errorpage and logging.
 func New(opts ...Option) func(http.Handler) http.Handler {
 	c := config{minSize: DefaultMinSize}

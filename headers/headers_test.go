@@ -46,7 +46,7 @@ func TestNew(t *testing.T) {
 		}, 404, http.Header{"Cache-Control": {"no-cache"}}},
 		{"304", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(304) }, 304,
 			http.Header{"Cache-Control": {"no-cache"}}},
-		{"redirect", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/x/", 301) }, 301,
+		{"redirect", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/x/", http.StatusMovedPermanently) }, 301,
 			http.Header{"Cache-Control": {"no-cache"}}},
 		{"ReadFrom", func(w http.ResponseWriter, r *http.Request) {
 			w.(io.ReaderFrom).ReadFrom(io.LimitReader(zeros{}, 10))

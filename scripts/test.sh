@@ -2,13 +2,17 @@
 # Runs the whole test suite: vet, every test under the race detector, then
 # each fuzz target for a few seconds. On a fresh machine, run as root, it
 # first installs the tools some tests drive (strace for the sendfile proof,
-# chromium for the listing's browser test); without them those tests skip.
+# chromium for the browser tests, curl for the command's --compress and
+# --precompressed test, openssl for the encrypted TLS keys); without them
+# those tests skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v strace >/dev/null 2>&1 || need+=(strace)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing ${need[*]}" >&2

@@ -109,14 +109,14 @@ beyond Python's http.server:
                         answer status CODE (400-599) with the file FILE
                         instead of Python's error page (repeatable)
   --send-timeout SECONDS
-                        close a connection whose client accepts nothing of
-                        a response for this long (default: 60; 0: never)
+                        close a connection whose client accepts nothing of a
+                        response for this long (default: 60; 0: never)
   --min-send-rate BYTES
-                        close a connection whose client reads slower than
-                        this many bytes per second, measured over the send
-                        timeout (default: 1024; 0: no minimum)
-  --max-connections N   serve at most N connections at once; more wait to
-                        be accepted (default: from the open-file limit)
+                        close a connection whose client reads slower than this
+                        many bytes per second, measured over the send timeout
+                        (default: 1024; 0: no minimum)
+  --max-connections N   serve at most N connections at once; more wait to be
+                        accepted (default: from the open-file limit)
 `
 
 // usageError is a command-line mistake: printed after the usage line as

@@ -4,12 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,12 +42,16 @@ func randomFile(n int) []byte {
 	return b
 }
 
-// download asks for path on a raw connection and returns the connection
-// and a reader positioned at the body, after checking the status.
-func download(t *testing.T, s *server, path string) (net.Conn, *bufio.Reader) {
+// download asks for path on a raw connection (TLS if pool is not nil)
+// and returns the connection and a reader positioned at the body, after
+// checking the status.
+func download(t *testing.T, s *server, path string, pool ...*x509.CertPool) (net.Conn, *bufio.Reader) {
 	t.Helper()
 	conn, err := net.Dial("tcp", s.addr.String())
 	require.NoError(t, err)
+	if len(pool) > 0 {
+		conn = tls.Client(conn, &tls.Config{RootCAs: pool[0], ServerName: "127.0.0.1"})
+	}
 	t.Cleanup(func() { conn.Close() })
 	require.NoError(t, conn.SetDeadline(time.Now().Add(60*time.Second)))
 	_, err = io.WriteString(conn, "GET "+path+" HTTP/1.0\r\n\r\n")
@@ -62,12 +70,14 @@ func download(t *testing.T, s *server, path string) (net.Conn, *bufio.Reader) {
 // client kept all of it for as long as it liked.
 func TestSlowReadersAreClosed(t *testing.T) {
 	dir := fixture(t, map[string]string{"big.bin": string(randomFile(sendSize))})
+	certFile, keyFile, pool := writeCertificate(t)
 	for _, tt := range []struct {
 		name string
 		args []string
 		read func(r io.Reader, stop <-chan struct{}) // the client's pace
 	}{
 		{"stops reading", []string{"--send-timeout", "0.3", "--min-send-rate", "0"}, func(io.Reader, <-chan struct{}) {}},
+		{"stops reading, TLS", []string{"--send-timeout", "0.3", "--tls-cert", certFile, "--tls-key", keyFile}, func(io.Reader, <-chan struct{}) {}},
 		{"stops reading, rate on", []string{"--send-timeout", "0.3"}, func(io.Reader, <-chan struct{}) {}},
 		{"trickle below the rate", []string{"--send-timeout", "0.3", "--min-send-rate", "1048576"}, func(r io.Reader, stop <-chan struct{}) {
 			buf := make([]byte, 512)
@@ -88,7 +98,13 @@ func TestSlowReadersAreClosed(t *testing.T) {
 			s := startServer(t, append(tt.args, "-b", "127.0.0.1", "-d", dir, "0"), func(c *command) { cmd = c })
 			baseFDs, baseGoroutines := openFDs(t), runtime.NumGoroutine()
 
-			conn, br := download(t, s, "/big.bin")
+			var conn net.Conn
+			var br *bufio.Reader
+			if strings.HasSuffix(tt.name, "TLS") {
+				conn, br = download(t, s, "/big.bin", pool)
+			} else {
+				conn, br = download(t, s, "/big.bin")
+			}
 			stop, stopped := make(chan struct{}), make(chan struct{})
 			go func() {
 				defer close(stopped)
@@ -188,4 +204,43 @@ func TestSendfileChild(t *testing.T) {
 	got, err := io.ReadAll(br)
 	require.NoError(t, err)
 	assert.True(t, bytes.Equal(content, got), "the body differs from the file")
+}
+
+// TestStalledHTTP2Stream pins --send-timeout for HTTP/2: a client that
+// stops reading one stream (its connection stays open and could carry
+// others) has that stream reset once the timeout passes, and the handler
+// (with its file) is freed; before, it waited for flow-control window
+// forever.
+func TestStalledHTTP2Stream(t *testing.T) {
+	dir := fixture(t, map[string]string{"big.bin": string(randomFile(sendSize)), "a.txt": "hello\n"})
+	certFile, keyFile, pool := writeCertificate(t)
+	var cmd *command
+	s := startServer(t, []string{"--send-timeout", "0.3", "--tls-cert", certFile, "--tls-key", keyFile,
+		"-b", "127.0.0.1", "-d", dir, "0"}, func(c *command) { cmd = c })
+	client := &http.Client{Transport: &http.Transport{
+		TLSClientConfig:   &tls.Config{RootCAs: pool},
+		ForceAttemptHTTP2: true,
+	}}
+	defer client.CloseIdleConnections()
+	url := "https://127.0.0.1:" + strconv.Itoa(s.addr.Port)
+
+	resp, err := client.Get(url + "/big.bin")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, 2, resp.ProtoMajor)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Eventually(t, func() bool { return cmd.inflight.Load() == 0 }, 10*time.Second, 10*time.Millisecond,
+		"the handler still waits for the stalled stream")
+
+	n, err := io.Copy(io.Discard, resp.Body)
+	assert.Error(t, err, "the stream was not reset")
+	assert.Less(t, n, int64(sendSize))
+
+	// The connection is still good for other streams.
+	resp, err = client.Get(url + "/a.txt")
+	require.NoError(t, err)
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, "hello\n", string(b))
 }

@@ -96,8 +96,9 @@ func (c *command) run(args []string) int {
 	}
 	// Every return is after the server stopped serving.
 	defer files.Close()
+	guard := c.guard(cfg)
 	srv := &http.Server{
-		Handler:           c.track(c.bodyDeadlines(handler)),
+		Handler:           c.track(c.bodyDeadlines(streamDeadlines(guard.SendTimeout, handler))),
 		ReadHeaderTimeout: c.timeouts.readHeader,
 		IdleTimeout:       c.timeouts.idle,
 		ErrorLog:          log.New(c.stderr, "simplehttp: ", 0),
@@ -128,7 +129,7 @@ func (c *command) run(args []string) int {
 		return 1
 	}
 	host, port := displayHost(cfg.bind, l.Addr()), l.Addr().(*net.TCPAddr).Port
-	c.conns = connguard.NewListener(l, c.guard(cfg))
+	c.conns = connguard.NewListener(l, guard)
 	l = c.conns
 	urlHost := host
 	if strings.Contains(host, ":") {
