@@ -45,18 +45,22 @@ func bigDir(b *testing.B, n int) string {
 // BenchmarkList measures a whole listing request (read the directory, sort,
 // render) for 1 000, 10 000 and 100 000 entries: the time per entry stays
 // flat, so nothing is quadratic. The forms read the directory through
-// os.DirFS, except python-root: through an os.Root, the CLI's default.
+// os.DirFS, except python-root: through an os.Root, the CLI's default, and
+// python-root-cold, the same without the cache (a new middleware for each
+// listing). The directories are old enough to be cached.
 func BenchmarkList(b *testing.B) {
 	forms := []struct {
 		name   string
 		root   bool
+		cold   bool // a new middleware each time: nothing cached
 		opts   []Option
 		target string
 	}{
-		{"python", false, nil, "/"},
-		{"python-root", true, nil, "/"},
-		{"rich", false, []Option{WithRichListing()}, "/"},
-		{"json", false, []Option{WithJSON()}, "/?format=json"},
+		{"python", false, false, nil, "/"},
+		{"python-root", true, false, nil, "/"},
+		{"python-root-cold", true, true, nil, "/"},
+		{"rich", false, false, []Option{WithRichListing()}, "/"},
+		{"json", false, false, []Option{WithJSON()}, "/?format=json"},
 	}
 	for _, n := range []int{1000, 10000, 100000} {
 		dir := bigDir(b, n)
@@ -76,6 +80,9 @@ func BenchmarkList(b *testing.B) {
 				b.ReportAllocs()
 				var size int
 				for b.Loop() {
+					if f.cold {
+						h = New(fsys, f.opts...)(http.NotFoundHandler())
+					}
 					rec := httptest.NewRecorder()
 					h.ServeHTTP(rec, req)
 					if rec.Code != http.StatusOK {

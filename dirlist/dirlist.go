@@ -73,7 +73,7 @@ func New(fsys fs.FS, opts ...Option) func(http.Handler) http.Handler {
 			panic(fmt.Sprintf("dirlist: WithIndexNames: invalid name %q", n))
 		}
 	}
-	h := &handler{fsys: fsys, cfg: c, tmpl: c.tmpl}
+	h := &handler{fsys: fsys, cfg: c, tmpl: c.tmpl, list: newListCache()}
 	if len(c.hide) > 0 {
 		h.hide = func(name string) bool {
 			for _, f := range c.hide {
@@ -104,6 +104,7 @@ type handler struct {
 	tmpl *template.Template // the rich page or the user's; nil for Python's
 	csp  string
 	hide func(name string) bool
+	list *listCache // Python's page
 }
 
 func (h *handler) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
@@ -138,7 +139,12 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 
 	asJSON := h.cfg.json && wantsJSON(r)
 	python := !asJSON && h.tmpl == nil
-	items, err := readItems(h.fsys, name, h.hide, !python)
+	var items []item
+	if python {
+		items, err = h.list.items(h.fsys, name, fi, h.hide)
+	} else {
+		items, err = readItems(h.fsys, name, h.hide, true)
+	}
 	if err != nil {
 		if httperr.Transient(err) {
 			httperr.Unavailable(w, err)
