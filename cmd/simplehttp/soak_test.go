@@ -201,8 +201,17 @@ func TestSoak(t *testing.T) {
 	warmup := max(total/5, 200)
 	run(warmup)
 	warm := measure(t, cmd, client)
-	took := run(total - warmup)
-	end := measure(t, cmd, client)
+	// The rest in tenths, each followed by a reading, so that a long run
+	// shows how the footprint moves (and how far it got, if stopped).
+	var took time.Duration
+	var end footprint
+	for i := range 10 {
+		took += run((total-warmup)*(i+1)/10 - (total-warmup)*i/10)
+		end = measure(t, cmd, client)
+		if total >= 100000 {
+			t.Logf("%d requests, %d errors: %v", warmup+(total-warmup)*(i+1)/10, errs.Load(), end)
+		}
+	}
 	t.Logf("%d requests (%d after warm-up) in %v, %.0f req/s; after warm-up: %v; at the end: %v; %d log lines",
 		total, total-warmup, took.Round(time.Millisecond), float64(total-warmup)/took.Seconds(), warm, end, tally.lines)
 
