@@ -38,7 +38,7 @@ func newListCache() *listCache {
 func (c *listCache) items(fsys fs.FS, dir string, fi fs.FileInfo, hide func(string) bool) ([]item, error) {
 	stamp, ok := stampOf(fi)
 	if !ok {
-		return readItems(fsys, dir, hide, false)
+		return readItems(fsys, dir, hide)
 	}
 	c.mu.Lock()
 	items, hit := c.m[stamp]
@@ -46,7 +46,7 @@ func (c *listCache) items(fsys fs.FS, dir string, fi fs.FileInfo, hide func(stri
 	if hit {
 		return relink(fsys, dir, items), nil
 	}
-	items, err := readItems(fsys, dir, hide, false)
+	items, err := readItems(fsys, dir, hide)
 	if err != nil || len(items) > cacheEntries || time.Since(stamp.modified()) < cacheSettle {
 		return items, err
 	}

@@ -25,26 +25,20 @@ const noPermission = "No permission to list directory"
 // of fsys, named by a request path that ends in "/", with a listing of it:
 // Python 3.12's page byte for byte unless options ask for more. Everything
 // else (files, directories without the slash, missing names, other methods)
-// goes to next. A directory that cannot be read is answered with 404 "No
-// permission to list directory" the http.Error way.
+// goes to next, with the writer it came with. The path maps to a name as
+// Python's translate_path does; links are relative and the title comes from
+// r.RequestURI, so it works under http.StripPrefix or a chi Mount.
 //
-// The request path maps to a name of fsys as Python's translate_path does
-// (percent-decoded once, ".." above the root dropped); the page's links are
-// relative and its title is built from r.RequestURI, so the listing stays
-// right under http.StripPrefix or a chi Mount. A symbolic link to a
-// directory is listed as one when fsys follows it (os.DirFS does; the FS of
-// an os.Root does only for links that stay inside the root).
+// A directory holding an index page ([WithIndexNames]) goes to next. A
+// listing has no validators: If-None-Match and If-Match are answered as
+// the conditional package does, never 304 by If-Modified-Since. A directory
+// that cannot be read is 404 "No permission to list directory", one that
+// cannot be read for want of descriptors or memory 503 with Retry-After.
+// Python's page of a directory whose names have not changed for 2 seconds
+// is cached until they do (Linux).
 //
-// A directory holding an index page (index.html or index.htm, see
-// [WithIndexNames]) is not listed but passed to next, which serves the
-// page (fileserver.New or fileserver.Index), so the result does not depend
-// on which of them is stacked first. A listing has no validators; the
-// request's If-None-Match and If-Match are answered for it ("*" matches
-// it) by the same rules as the conditional package's, and it is never 304
-// by If-Modified-Since. A directory that cannot be read for want of
-// descriptors is answered 503 with Retry-After.
-//
-// New panics if fsys or an option is nil, if [WithTemplate], [WithHide] or
+// Put it behind dotfiles and cgi, in front of the file handler. New panics
+// if fsys or an option is nil, if [WithTemplate], [WithHide] or
 // [WithLocation] is given nil, or if [WithTemplate] and [WithRichListing]
 // are combined; the middleware panics when wrapping a nil handler.
 func New(fsys fs.FS, opts ...Option) func(http.Handler) http.Handler {
@@ -140,10 +134,11 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 	asJSON := h.cfg.json && wantsJSON(r)
 	python := !asJSON && h.tmpl == nil
 	var items []item
+	var entries []Entry
 	if python {
 		items, err = h.list.items(h.fsys, name, fi, h.hide)
 	} else {
-		items, err = readItems(h.fsys, name, h.hide, true)
+		entries, err = readEntries(h.fsys, name, h.hide, h.cfg.loc)
 	}
 	if err != nil {
 		if httperr.Transient(err) {
@@ -160,7 +155,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 		body = pythonPage(string(appendEscaped(nil, displayPath(r))), items)
 		ctype = "text/html; charset=utf-8"
 	} else {
-		l := h.listing(r, name, entries(items, h.cfg.loc))
+		l := h.listing(r, name, entries)
 		var buf bytes.Buffer
 		switch {
 		case asJSON:

@@ -114,49 +114,88 @@ func (e Entry) HumanSize() string {
 type item struct {
 	raw, key  string // the name's bytes, sortKey(raw)
 	dir, link bool   // a directory or a link to one; a symbolic link
-	// info is the entry's, or its target's for a link that resolves;
-	// read only when asked for.
-	info fs.FileInfo
 }
 
-// readItems lists the directory dir of fsys in Python's order: by sortKey,
-// ties by the name's bytes. With info it fills each item's info.
-func readItems(fsys fs.FS, dir string, hide func(string) bool, info bool) ([]item, error) {
-	des, err := readDir(fsys, dir, !info)
+// readItems lists the directory dir of fsys for Python's page, in Python's
+// order: by sortKey, ties by the name's bytes.
+func readItems(fsys fs.FS, dir string, hide func(string) bool) ([]item, error) {
+	des, err := readDir(fsys, dir, true)
 	if err != nil {
 		return nil, err
 	}
 	look := searchable(fsys, dir, des)
 	items := make([]item, 0, len(des))
 	for _, de := range des {
-		name := de.name
-		if hide != nil && hide(name) {
+		if hide != nil && hide(de.name) {
 			continue
 		}
-		it := item{raw: name, key: sortKey(name), dir: look && de.typ.IsDir()}
-		if look && de.typ&fs.ModeSymlink != 0 {
-			it.link = true
-			// Like Python's os.path.isdir, follow the link. A link the
-			// file system will not follow (out of an os.Root, broken)
-			// is not a directory.
-			if target, err := fs.Stat(fsys, path.Join(dir, name)); err == nil {
-				it.dir = target.IsDir()
-				it.info = target
-			}
-		}
-		if info && it.info == nil && de.de != nil {
-			it.info, _ = de.de.Info()
-		}
+		it, _ := look.item(fsys, dir, de)
 		items = append(items, it)
 	}
-	return sortItems(items), nil
+	sortItems(items)
+	return items, nil
 }
 
-// sortItems returns items in Python's order. It sorts small records that
-// hold no pointers, so that the garbage collector has nothing to track as
-// they move, each with the first bytes of the sort key to settle most
-// comparisons without reaching the strings.
-func sortItems(items []item) []item {
+// readEntries lists the directory dir of fsys for the rich forms, in
+// Python's order, with sizes and modification times in loc.
+func readEntries(fsys fs.FS, dir string, hide func(string) bool, loc *time.Location) ([]Entry, error) {
+	des, err := readDir(fsys, dir, false)
+	if err != nil {
+		return nil, err
+	}
+	look := searchable(fsys, dir, des)
+	entries := make([]Entry, 0, len(des))
+	for _, de := range des {
+		if hide != nil && hide(de.name) {
+			continue
+		}
+		it, fi := look.item(fsys, dir, de)
+		e := Entry{raw: it.raw, key: it.key, IsDir: it.dir, IsSymlink: it.link}
+		if fi == nil && de.de != nil {
+			fi, _ = de.de.Info()
+		}
+		if fi != nil {
+			// A link that does not resolve has no size of its own
+			// worth showing (its Lstat size is the target's length).
+			if !e.IsDir && fi.Mode()&fs.ModeSymlink == 0 {
+				e.Size = fi.Size()
+			}
+			e.ModTime = fi.ModTime().In(loc)
+		}
+		entries = append(entries, e)
+	}
+	slices.SortFunc(entries, byName)
+	return entries, nil
+}
+
+// looking tells whether the entries of a directory can be looked at (see
+// searchable).
+type looking bool
+
+// item returns the item for de, a name of dir, and the stat of its target
+// when it is a symbolic link that resolves.
+func (look looking) item(fsys fs.FS, dir string, de dirent) (item, fs.FileInfo) {
+	it := item{raw: de.name, key: sortKey(de.name), dir: bool(look) && de.typ.IsDir()}
+	if !look || de.typ&fs.ModeSymlink == 0 {
+		return it, nil
+	}
+	it.link = true
+	// Like Python's os.path.isdir, follow the link. A link the file
+	// system will not follow (out of an os.Root, broken) is not a
+	// directory.
+	target, err := fs.Stat(fsys, path.Join(dir, de.name))
+	if err != nil {
+		return it, nil
+	}
+	it.dir = target.IsDir()
+	return it, target
+}
+
+// sortItems puts items in Python's order. It sorts small records that hold
+// no pointers, so that the garbage collector has nothing to track as they
+// move, each with the first bytes of the sort key to settle most
+// comparisons without reaching the strings; then it moves each item once.
+func sortItems(items []item) {
 	type rec struct {
 		prefix uint64
 		i      int32
@@ -172,11 +211,24 @@ func sortItems(items []item) []item {
 		x, y := &items[a.i], &items[b.i]
 		return compareNames(x.key, x.raw, y.key, y.raw)
 	})
-	sorted := make([]item, len(items))
-	for i, r := range recs {
-		sorted[i] = items[r.i]
+	// Position j takes the item at recs[j].i: follow each cycle of that
+	// permutation, marking the positions done.
+	for start := range recs {
+		if recs[start].i < 0 {
+			continue
+		}
+		saved := items[start]
+		for j := start; ; {
+			from := int(recs[j].i)
+			recs[j].i = -1
+			if from == start {
+				items[j] = saved
+				break
+			}
+			items[j] = items[from]
+			j = from
+		}
 	}
-	return sorted
 }
 
 // keyPrefix returns the first 8 bytes of key, big-endian, zero-padded:
@@ -192,25 +244,6 @@ func keyPrefix(key string) uint64 {
 	return p
 }
 
-// entries turns items into the entries of the rich forms, with Size and
-// ModTime (in loc) from each item's info.
-func entries(items []item, loc *time.Location) []Entry {
-	es := make([]Entry, len(items))
-	for i, it := range items {
-		e := Entry{raw: it.raw, key: it.key, IsDir: it.dir, IsSymlink: it.link}
-		if fi := it.info; fi != nil {
-			// A link that does not resolve has no size of its own
-			// worth showing (its Lstat size is the target's length).
-			if !e.IsDir && fi.Mode()&fs.ModeSymlink == 0 {
-				e.Size = fi.Size()
-			}
-			e.ModTime = fi.ModTime().In(loc)
-		}
-		es[i] = e
-	}
-	return es
-}
-
 // searchable reports whether the entries des of dir can be looked at. Python
 // marks a directory with os.path.isdir (stat) and a link with
 // os.path.islink (lstat), and in a directory it may read but not search
@@ -221,7 +254,7 @@ func entries(items []item, loc *time.Location) []Entry {
 // fs.ReadLinkFS, and following a link may fail for reasons of its own).
 // An entry that merely vanished since the directory was read does not
 // count.
-func searchable(fsys fs.FS, dir string, des []dirent) bool {
+func searchable(fsys fs.FS, dir string, des []dirent) looking {
 	marked, probe := false, -1
 	for i, de := range des {
 		link := de.typ&fs.ModeSymlink != 0
@@ -240,7 +273,7 @@ func searchable(fsys fs.FS, dir string, des []dirent) bool {
 		probe = 0 // only links
 	}
 	_, err := fs.Lstat(fsys, path.Join(dir, des[probe].name))
-	return !errors.Is(err, fs.ErrPermission)
+	return looking(!errors.Is(err, fs.ErrPermission))
 }
 
 // A dirent is a name read from a directory, with its type.

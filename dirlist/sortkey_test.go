@@ -3,6 +3,8 @@ package dirlist
 import (
 	"bufio"
 	"context"
+	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -124,6 +126,43 @@ func TestSortKeyAgainstPython(t *testing.T) {
 		if class != classes[r] {
 			t.Errorf("%U: class %c, Python %c", r, class, classes[r])
 			bad++
+		}
+	}
+}
+
+// TestSortItems pins that sorting by key prefix and moving each item once
+// gives byName's order, for names that share long prefixes, differ only in
+// case, or are prefixes of each other.
+func TestSortItems(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", "A", "b", "é", "É", " ", "0", "\xff", "İ", "Σ"}
+	for _, n := range []int{0, 1, 2, 3, 10, 100, 1000} {
+		seen := map[string]bool{}
+		names := make([]string, n)
+		for i := range names {
+			var b strings.Builder
+			b.WriteString([]string{"", "file 0000", "FILE 0000", "x"}[rng.IntN(4)])
+			for range rng.IntN(12) {
+				b.WriteString(alphabet[rng.IntN(len(alphabet))])
+			}
+			b.WriteString(strconv.Itoa(rng.IntN(3)))
+			if seen[b.String()] { // names in a directory are distinct
+				b.WriteString(strconv.Itoa(i))
+			}
+			seen[b.String()] = true
+			names[i] = b.String()
+		}
+		items := make([]item, n)
+		want := make([]Entry, n)
+		for i, name := range names {
+			items[i] = item{raw: name, key: sortKey(name), dir: i%3 == 0}
+			want[i] = Entry{raw: name, key: sortKey(name), IsDir: i%3 == 0}
+		}
+		sortItems(items)
+		slices.SortStableFunc(want, byName)
+		for i := range want {
+			require.Equal(t, want[i].raw, items[i].raw, "n=%d position %d", n, i)
+			require.Equal(t, want[i].IsDir, items[i].dir, "n=%d position %d", n, i)
 		}
 	}
 }
