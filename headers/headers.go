@@ -16,11 +16,11 @@ type config struct {
 	preflight bool
 }
 
-// WithoutPreflight makes the middleware pass CORS preflight requests to the
+// WithPreflightPassThrough makes the middleware pass CORS preflight requests to the
 // handler like any other request. By default an OPTIONS request with an
 // Access-Control-Request-Method header is answered 204 by the middleware
 // when the configured headers include Access-Control-Allow-Origin.
-func WithoutPreflight() Option {
+func WithPreflightPassThrough() Option {
 	return func(c *config) { c.preflight = false }
 }
 
@@ -43,7 +43,7 @@ var appended = []string{"Vary", "Set-Cookie", "Link"}
 // configured headers, without calling the handler. Unless configured, its
 // Access-Control-Allow-Methods repeats the requested method and its
 // Access-Control-Allow-Headers the requested headers (the actual request
-// then gets the handler's own answer). [WithoutPreflight] turns this off.
+// then gets the handler's own answer). [WithPreflightPassThrough] turns this off.
 //
 // New panics, with the package name, when a name is not an HTTP token or
 // is one that describes the body or the connection (Content-Length,

@@ -128,7 +128,7 @@ func TestPreflight(t *testing.T) {
 			code:    501, want: http.Header{"X-A": {"1"}, "Access-Control-Allow-Methods": nil}},
 		{name: "not a preflight", set: http.Header{"Access-Control-Allow-Origin": {"*"}},
 			code: 501, want: http.Header{"Access-Control-Allow-Origin": {"*"}}},
-		{name: "WithoutPreflight", set: http.Header{"Access-Control-Allow-Origin": {"*"}}, opts: []Option{WithoutPreflight()},
+		{name: "WithPreflightPassThrough", set: http.Header{"Access-Control-Allow-Origin": {"*"}}, opts: []Option{WithPreflightPassThrough()},
 			request: http.Header{"Access-Control-Request-Method": {"GET"}},
 			code:    501, want: http.Header{"Access-Control-Allow-Origin": {"*"}}},
 	}

@@ -164,3 +164,34 @@ func TestUserWriteDeadline(t *testing.T) {
 	assert.ErrorIs(t, err, os.ErrDeadlineExceeded)
 	assert.NotErrorIs(t, err, ErrSendTimeout)
 }
+
+// BenchmarkWrite measures what the send checks cost a small write (a
+// deadline set per write) against the bare connection.
+func BenchmarkWrite(b *testing.B) {
+	for _, tt := range []struct {
+		name    string
+		timeout time.Duration
+	}{{"bare", 0}, {"checked", time.Minute}} {
+		b.Run(tt.name, func(b *testing.B) {
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			require.NoError(b, err)
+			g := NewListener(l, Config{MaxConns: 1, SendTimeout: tt.timeout, MinSendRate: 1024})
+			defer g.Close()
+			client, err := net.Dial("tcp", g.Addr().String())
+			require.NoError(b, err)
+			defer client.Close()
+			go func() { _, _ = io.Copy(io.Discard, client) }()
+			c, err := g.Accept()
+			require.NoError(b, err)
+			defer c.Close()
+			buf := make([]byte, 4096)
+			b.SetBytes(int64(len(buf)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Write(buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
