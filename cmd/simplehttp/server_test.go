@@ -544,10 +544,12 @@ func TestSlowBodies(t *testing.T) {
 		"a.txt":          "a",
 		"cgi-bin/cat.sh": "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ncat\n",
 		"cgi-bin/late.sh": "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ncat\n" +
-			"sleep 0.3; echo one; sleep 0.3; echo two\n",
+			"sleep 0.7; echo one; sleep 0.7; echo two\n",
 	})
 	makeRunnable(t, dir)
-	const timeout = 150 * time.Millisecond
+	// Twelve times the drip's pace: a 150 ms timeout cut the slow upload
+	// once in five runs of the suite beside two CPU hogs.
+	const timeout = 600 * time.Millisecond
 	for _, protocol := range []string{"HTTP/1.0", "HTTP/1.1"} {
 		s := startServer(t, []string{"--cgi", "-b", "127.0.0.1", "-p", protocol, "-d", dir, "0"}, func(c *command) {
 			c.timeouts.body = timeout
