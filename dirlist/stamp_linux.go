@@ -21,7 +21,7 @@ func stampOf(fi fs.FileInfo) (dirStamp, bool) {
 	if !ok || st == nil {
 		return dirStamp{}, false
 	}
-	return dirStamp{dev: st.Dev, ino: st.Ino, mtime: st.Mtim, ctime: st.Ctim}, true
+	return dirStamp{dev: uint64(st.Dev), ino: uint64(st.Ino), mtime: st.Mtim, ctime: st.Ctim}, true
 }
 
 // modified is the time a name was last added, removed or renamed.
