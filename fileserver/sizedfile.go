@@ -17,6 +17,10 @@ type sizedFile struct {
 	size int64
 	pos  int64 // the position the reader believes in
 	fd   int64 // the descriptor's offset; -1: unknown
+	// handed: the descriptor was handed out (sendfile moves its offset
+	// without telling us) and no Seek came since, so the reader's
+	// position is the descriptor's, wherever sendfile left it.
+	handed bool
 }
 
 var errNegativeOffset = errors.New("fileserver: seek to a negative position")
@@ -36,12 +40,25 @@ func (f *sizedFile) Seek(offset int64, whence int) (int64, error) {
 	if abs < 0 {
 		return 0, errNegativeOffset
 	}
+	if f.handed {
+		f.handed, f.fd = false, -1
+	}
 	f.pos = abs
 	return abs, nil
 }
 
-// sync moves the descriptor's offset to pos, when it is not there.
+// sync puts the descriptor's offset and pos in agreement: after a
+// hand-out, pos follows the descriptor; otherwise the offset is moved to
+// pos, when it is not there.
 func (f *sizedFile) sync() error {
+	if f.handed {
+		cur, err := f.File.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return err
+		}
+		f.pos, f.fd, f.handed = cur, cur, false
+		return nil
+	}
 	if f.fd == f.pos {
 		return nil
 	}
@@ -64,12 +81,13 @@ func (f *sizedFile) Read(p []byte) (int, error) {
 }
 
 // SyscallConn hands out the descriptor (net's sendfile reads from its
-// offset): the offset is put in place first, and is unknown afterwards.
+// offset and moves it): the offset is put in place first, and afterwards
+// the reader's position is the descriptor's until the next Seek.
 func (f *sizedFile) SyscallConn() (syscall.RawConn, error) {
 	if err := f.sync(); err != nil {
 		return nil, err
 	}
-	f.fd = -1
+	f.handed, f.fd = true, -1
 	return f.File.SyscallConn()
 }
 
@@ -81,6 +99,6 @@ func (f *sizedFile) WriteTo(w io.Writer) (int64, error) {
 	}
 	n, err := f.File.WriteTo(w)
 	f.pos += n
-	f.fd = -1
+	f.fd = f.pos // WriteTo reads from the offset and moves it
 	return n, err
 }

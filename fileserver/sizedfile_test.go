@@ -54,8 +54,21 @@ func TestSizedFile(t *testing.T) {
 	_, err = f.Read(b) // what sendfile would read
 	require.NoError(t, err)
 	assert.Equal(t, "45", string(b))
-	// and after it, the offset is looked at again.
+	// A second hand-out, with no Seek between, carries on where the
+	// descriptor was left (sendfile in steps must not resend bytes).
+	_, err = sf.SyscallConn()
+	require.NoError(t, err)
+	_, err = f.Read(b)
+	require.NoError(t, err)
+	assert.Equal(t, "67", string(b))
+	assert.Equal(t, "8", read(1), "a Read goes on from there too")
+	// After a Seek, the offset is put where the reader asks.
 	_, err = sf.Seek(4, io.SeekStart)
 	require.NoError(t, err)
 	assert.Equal(t, "45", read(2))
+	_, err = sf.SyscallConn()
+	require.NoError(t, err)
+	_, err = sf.Seek(1, io.SeekStart)
+	require.NoError(t, err)
+	assert.Equal(t, "12", read(2))
 }
