@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/fileserver"
+	"github.com/simplehttp/simplehttp/internal/needs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -28,8 +29,9 @@ func startChromium(t *testing.T, ctx context.Context) *cdp {
 	t.Helper()
 	bin, err := exec.LookPath("chromium")
 	if err != nil {
-		t.Skip("chromium not installed (scripts/test.sh installs it)")
+		needs.Skip(t, "chromium", false, "chromium not installed (scripts/test.sh installs it)")
 	}
+	needs.Ran(t, "chromium")
 	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio",

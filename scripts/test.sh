@@ -27,13 +27,23 @@ fi
 export SIMPLEHTTP_ARTIFACTS=${SIMPLEHTTP_ARTIFACTS:-$PWD/artifacts}
 mkdir -p "$SIMPLEHTTP_ARTIFACTS"
 
+# Tests that need a tool outside Go (Python 3.12, strace, chromium, curl,
+# openssl) report here whether they ran or why they skipped
+# (internal/needs); the summary ends this script. Under CI=true a tool
+# that is installed but unusable fails its tests instead.
+needslog=$(mktemp)
+fuzzlog=$(mktemp)
+trap 'rm -f "$needslog" "$fuzzlog"' EXIT
+export SIMPLEHTTP_NEEDS_LOG=$needslog
+
 go vet ./...
 go test -race -timeout 20m ./...
+# Allocation tests cannot run under the race detector (it allocates): run
+# them once more without it.
+go test -count=1 -run 'Alloc' $(grep -rl --include='*_test.go' 'AllocsPerRun' . | xargs -n1 dirname | sort -u)
 
 # Each fuzz target runs briefly on top of its seed corpus (testdata/fuzz).
 fuzztime=${FUZZTIME:-4s}
-fuzzlog=$(mktemp)
-trap 'rm -f "$fuzzlog"' EXIT
 grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r file; do
   pkg=./$(dirname "${file#./}")
   for target in $(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$file"); do
@@ -50,5 +60,17 @@ grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r file; do
       fi
     fi
   done
+done
+
+echo "tests that need a tool outside Go:"
+for tool in python3.12 strace chromium curl openssl; do
+  ran=$(awk -F'\t' -v t="$tool" '$1==t && $2=="ran" {print $3}' "$needslog" | sort -u | wc -l)
+  skipped=$(awk -F'\t' -v t="$tool" '$1==t && $2=="skipped" {print $3}' "$needslog" | sort -u | wc -l)
+  line="  $tool: $ran ran, $skipped skipped"
+  if [ "$skipped" -gt 0 ]; then
+    why=$(awk -F'\t' -v t="$tool" '$1==t && $2=="skipped" {print $4}' "$needslog" | sort | uniq -c | sed 's/^ *//' | head -3 | paste -sd ';' -)
+    line="$line ($why)"
+  fi
+  echo "$line"
 done
 echo "all tests passed"

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"github.com/simplehttp/simplehttp/internal/needs"
 	"io"
 	"net/http"
 	"os/exec"
@@ -23,8 +24,9 @@ func curl(t *testing.T, url string, args ...string) (http.Header, string) {
 	t.Helper()
 	path, err := exec.LookPath("curl")
 	if err != nil {
-		t.Skip("curl is not installed")
+		needs.Skip(t, "curl", false, "curl is not installed (scripts/test.sh installs it)")
 	}
+	needs.Ran(t, "curl")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var stdout, stderr bytes.Buffer

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"github.com/simplehttp/simplehttp/internal/needs"
 	"io"
 	"net/http"
 	"os"
@@ -22,8 +23,9 @@ func openssl(t *testing.T, args ...string) {
 	t.Helper()
 	path, err := exec.LookPath("openssl")
 	if err != nil {
-		t.Skip("openssl is not installed")
+		needs.Skip(t, "openssl", false, "openssl is not installed (scripts/test.sh installs it)")
 	}
+	needs.Ran(t, "openssl")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, path, args...).CombinedOutput()

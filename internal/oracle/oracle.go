@@ -8,9 +8,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/simplehttp/simplehttp/internal/needs"
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -50,12 +52,15 @@ func Available() error {
 	return availableErr
 }
 
-// Require skips t when Python 3.12 is not available.
+// Require skips t when Python 3.12 is not available, and counts the test
+// as one that ran or skipped with Python (internal/needs).
 func Require(t testing.TB) {
 	t.Helper()
 	if err := Available(); err != nil {
-		t.Skipf("skipping the comparison with Python: %v", err)
+		// Installed means pyenv has the version, runnable or not.
+		needs.Skip(t, "python3.12", pyenvHas(Version), err.Error())
 	}
+	needs.Ran(t, "python3.12")
 }
 
 // Server is a running `python3 -m http.server`.
@@ -119,4 +124,18 @@ func FreePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// pyenvHas reports whether pyenv has Python version v installed.
+func pyenvHas(v string) bool {
+	root := os.Getenv("PYENV_ROOT")
+	if root == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return false
+		}
+		root = filepath.Join(home, ".pyenv")
+	}
+	fi, err := os.Stat(filepath.Join(root, "versions", v))
+	return err == nil && fi.IsDir()
 }

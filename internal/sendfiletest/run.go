@@ -2,6 +2,8 @@ package sendfiletest
 
 import (
 	"context"
+	"fmt"
+	"github.com/simplehttp/simplehttp/internal/needs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,7 +50,7 @@ func Run(t *testing.T, child string, env ...string) Result {
 	}
 	strace, err := exec.LookPath("strace")
 	if err != nil {
-		t.Skip("strace is not installed")
+		needs.Skip(t, "strace", false, "strace is not installed")
 	}
 	limit := timeout
 	if d, ok := t.Deadline(); ok {
@@ -62,8 +64,9 @@ func Run(t *testing.T, child string, env ...string) Result {
 	// once, whatever it runs.
 	probe := exec.CommandContext(ctx, strace, slices.Concat(opts, []string{"-o", os.DevNull, "true"})...)
 	if out, err := probe.CombinedOutput(); err != nil {
-		t.Skipf("strace cannot trace here: %v: %s", err, out)
+		needs.Skip(t, "strace", true, fmt.Sprintf("strace cannot trace here: %v: %s", err, out))
 	}
+	needs.Ran(t, "strace")
 
 	trace := filepath.Join(t.TempDir(), "strace.out")
 	args := slices.Concat(opts, []string{"-o", trace, os.Args[0],
