@@ -273,13 +273,16 @@ func (p *process) feed() {
 	if p.bodyW == nil {
 		return
 	}
-	defer p.bodyW.Close()
 	if err := copyBody(p.bodyW, p.r.Body); err != nil {
-		// The client went away or sent less than its Content-Length:
-		// the script would only see a truncated input.
+		// The client went away or sent less than its Content-Length.
+		// The script's stdin stays open until it has been killed: at EOF
+		// it would take the truncated input for the whole of it and
+		// could answer as if it were.
 		p.bodyErr = err
 		p.cancel(errBadBody)
+		<-p.exited
 	}
+	_ = p.bodyW.Close()
 }
 
 // watch kills the script's process group when ctx ends, and once the
@@ -318,22 +321,32 @@ func (p *process) finish() error {
 	// blocked until the client sends more (the write then fails) or goes
 	// away, as net/http's own discarding of an unread body does; a killed
 	// script does not wait for the client.
+	cut := false
 	select {
 	case <-p.stdinDone:
 	default:
 		select {
 		case <-p.stdinDone:
 		case <-p.ctx.Done():
-			p.forcedBody = true
+			cut = true
 			_ = p.rc.SetReadDeadline(past)
 			_ = p.bodyW.SetWriteDeadline(past)
 			<-p.stdinDone
 		}
 	}
-	if p.bodyErr != nil && !p.forcedBody && p.killedBy != nil && p.killedBy != errTimeout {
-		// net/http may have cancelled the request's context for the same
-		// broken connection before the body copy could say why.
-		p.killedBy = errBadBody
+	switch {
+	case p.bodyErr != nil && !(cut && errors.Is(p.bodyErr, os.ErrDeadlineExceeded)):
+		// The body could not be read to its end (a truncated upload, a
+		// broken connection): whatever the script made of it, the answer
+		// must not look complete. This holds however the script ended:
+		// net/http cancels the request's context for the same broken
+		// read, and the script may exit at EOF on its stdin, either of
+		// which can be seen before the copy reports the error.
+		if p.killedBy != errTimeout {
+			p.killedBy = errBadBody
+		}
+	case cut:
+		p.forcedBody = true
 	}
 	select {
 	case <-p.stderrDone:
