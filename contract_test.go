@@ -166,7 +166,9 @@ func contractLayers(t *testing.T, dir string) []layer {
 		{"logging", logging.New(io.Discard)},
 	}
 	if runtime.GOOS == "linux" {
-		layers = append(layers, layer{"cgi", cgi.New(dir, cgi.WithLogf(func(*http.Request, string, ...any) {}))})
+		runScripts, err := cgi.New(root, cgi.WithLogf(func(*http.Request, string, ...any) {}))
+		require.NoError(t, err)
+		layers = append(layers, layer{"cgi", runScripts})
 	}
 	return append(layers,
 		layer{"conditional", conditional.New()},

@@ -29,6 +29,7 @@ type config struct {
 	cgi            bool
 	cgiProtocol    string
 	cgiTimeout     time.Duration
+	cgiMaxBody     int64
 	accessLog      io.Writer
 	richListing    bool
 	hideDotfiles   bool
@@ -60,6 +61,14 @@ func WithCGI() Option {
 // limit.
 func WithCGITimeout(d time.Duration) Option {
 	return func(c *config) { c.cgiTimeout = d }
+}
+
+// WithCGIMaxBody sets how many bytes of a chunked request body (one
+// without Content-Length) a CGI script may be sent ([cgi.WithMaxSpool]);
+// a longer one is refused with 413. It needs [WithCGI]. Default:
+// [cgi.DefaultMaxSpool].
+func WithCGIMaxBody(n int64) Option {
+	return func(c *config) { c.cgiMaxBody = n }
 }
 
 // WithCGIProtocol sets the SERVER_PROTOCOL CGI scripts see, "HTTP/1.0" or
@@ -227,6 +236,10 @@ func configure(opts []Option) (config, error) {
 		return cfg, errors.New("simplehttp: WithCGITimeout needs WithCGI")
 	case !cfg.cgi && cfg.cgiProtocol != "":
 		return cfg, errors.New("simplehttp: WithCGIProtocol needs WithCGI")
+	case !cfg.cgi && cfg.cgiMaxBody != 0:
+		return cfg, errors.New("simplehttp: WithCGIMaxBody needs WithCGI")
+	case cfg.cgiMaxBody < 0:
+		return cfg, fmt.Errorf("simplehttp: negative CGI body limit %d", cfg.cgiMaxBody)
 	case cfg.cgiTimeout < 0:
 		return cfg, fmt.Errorf("simplehttp: negative CGI timeout %v", cfg.cgiTimeout)
 	case cfg.cgiProtocol == "":
@@ -296,7 +309,14 @@ func stack(root *os.Root, cfg config) (http.Handler, error) {
 		if cfg.followSymlinks {
 			cgiOpts = append(cgiOpts, cgi.WithFollowSymlinks())
 		}
-		middleware = append(middleware, cgi.New(root.Name(), cgiOpts...))
+		if cfg.cgiMaxBody > 0 {
+			cgiOpts = append(cgiOpts, cgi.WithMaxSpool(cfg.cgiMaxBody))
+		}
+		runScripts, err := cgi.New(root, cgiOpts...)
+		if err != nil {
+			return nil, fmt.Errorf("simplehttp: %w", err)
+		}
+		middleware = append(middleware, runScripts)
 	}
 	if cfg.richListing {
 		listing = append(listing, dirlist.WithRichListing())

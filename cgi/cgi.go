@@ -2,6 +2,7 @@ package cgi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,8 +15,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/httperr"
 	"github.com/simplehttp/simplehttp/internal/pyrepr"
 	"github.com/simplehttp/simplehttp/internal/scrub"
 	"github.com/simplehttp/simplehttp/internal/urlpath"
@@ -137,6 +140,7 @@ type config struct {
 
 	abs     string                                 // the directory, absolute
 	stat    func(name string) (fs.FileInfo, error) // follows links; name is slash-separated, relative
+	open    func(name string) (*os.File, error)    // opens name with O_PATH, following links as stat does
 	baseEnv []string                               // the allowlisted part of the server's environment
 	cred    *credential                            // whom scripts run as; nil: the server's user
 	runAs   runAs                                  // whose permissions the executable test checks
@@ -146,18 +150,23 @@ type config struct {
 type credential struct{ uid, gid uint32 }
 
 // Supported reports whether scripts can be run on this system: Linux,
-// where [New] works; elsewhere it panics.
+// where [New] works; elsewhere it returns an error.
 func Supported() bool { return supported }
 
-// New returns middleware that runs the CGI scripts found under dir, a
-// directory on disk, for GET, HEAD and POST requests to the CGI directories,
-// and passes every other request to next. Invalid configuration (dir not a
-// directory, a bad option value, an unknown user) panics with a "cgi: "
-// message. The directory stays open as an [os.Root] for the life of the
-// middleware.
-func New(dir string, opts ...Option) func(http.Handler) http.Handler {
-	if !supported {
-		panic("cgi: running CGI scripts is only supported on Linux")
+// New returns middleware that runs the CGI scripts found in root for GET,
+// HEAD and POST requests to the CGI directories, and passes every other
+// request to next. The caller owns root and closes it once the handler is
+// no longer used; scripts are looked up through it (a symbolic link that
+// leaves it is a missing script, unless [WithFollowSymlinks]) and run from
+// the very file that was checked, by descriptor.
+//
+// A nil root, a nil option, a bad option value or a nil next handler
+// panics with a "cgi: " message; what depends on the machine (an unknown
+// user, a user switch without root, a system other than Linux) is
+// returned as an error.
+func New(root *os.Root, opts ...Option) (func(http.Handler) http.Handler, error) {
+	if root == nil {
+		panic("cgi: nil root")
 	}
 	c := &config{
 		dirs:     slices.Clone(defaultDirs),
@@ -167,18 +176,28 @@ func New(dir string, opts ...Option) func(http.Handler) http.Handler {
 		maxSpool: DefaultMaxSpool,
 	}
 	for _, o := range opts {
+		if o == nil {
+			panic("cgi: nil option")
+		}
 		o(c)
 	}
-	c.init(dir)
+	c.validate()
+	if !supported {
+		return nil, errors.New("cgi: running CGI scripts is only supported on Linux")
+	}
+	if err := c.init(root); err != nil {
+		return nil, err
+	}
 	return func(next http.Handler) http.Handler {
 		if next == nil {
 			panic("cgi: nil next handler")
 		}
 		return &handler{config: c, next: next}
-	}
+	}, nil
 }
 
-func (c *config) init(dir string) {
+// validate panics on option values no machine could accept.
+func (c *config) validate() {
 	if len(c.dirs) == 0 {
 		panic("cgi: WithDirs needs at least one directory")
 	}
@@ -196,37 +215,54 @@ func (c *config) init(dir string) {
 	if c.protocol == "" || strings.ContainsAny(c.protocol, "\x00") || strings.ContainsRune(c.software, 0) {
 		panic("cgi: empty or invalid server protocol or software")
 	}
-	if c.logf == nil {
-		c.logf = writerLogf(os.Stderr)
-	}
-
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		panic("cgi: " + err.Error())
-	}
-	c.abs = abs
-	if c.followSymlinks {
-		fi, err := os.Stat(abs)
-		if err != nil || !fi.IsDir() {
-			panic(fmt.Sprintf("cgi: %s is not a directory", dir))
-		}
-		c.stat = func(name string) (fs.FileInfo, error) {
-			return os.Stat(filepath.Join(abs, filepath.FromSlash(name)))
-		}
-	} else {
-		root, err := os.OpenRoot(abs)
-		if err != nil {
-			panic("cgi: " + err.Error())
-		}
-		c.stat = func(name string) (fs.FileInfo, error) {
-			return root.Stat(name)
-		}
-	}
-
 	for _, name := range c.envNames {
 		if name == "" || strings.ContainsAny(name, "=\x00") {
 			panic(fmt.Sprintf("cgi: bad environment variable name %q", name))
 		}
+	}
+	if c.logf == nil {
+		c.logf = writerLogf(os.Stderr)
+	}
+}
+
+// init sets up what New learns from the machine: the directory's absolute
+// name, how scripts are found and opened, the environment passed on, and
+// whom scripts run as.
+func (c *config) init(root *os.Root) error {
+	abs, err := filepath.Abs(root.Name())
+	if err != nil {
+		return fmt.Errorf("cgi: %w", err)
+	}
+	c.abs = abs
+	if c.followSymlinks {
+		// Links are followed wherever they lead, so the lookup goes by
+		// name from the root's directory.
+		c.stat = func(name string) (fs.FileInfo, error) {
+			return os.Stat(filepath.Join(abs, filepath.FromSlash(name)))
+		}
+		c.open = func(name string) (*os.File, error) {
+			return os.OpenFile(filepath.Join(abs, filepath.FromSlash(name)), oPath, 0)
+		}
+	} else {
+		c.stat = root.Stat
+		c.open = func(name string) (*os.File, error) {
+			f, err := root.OpenFile(name, oPath, 0)
+			if err != nil {
+				return nil, err
+			}
+			if fi, err := f.Stat(); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+				return f, nil
+			}
+			// O_PATH opens a final symbolic link itself, where os.Root
+			// expects to be told to follow it: open it for reading
+			// instead, which the root resolves (non-blocking, so that a
+			// link to a FIFO cannot hang the request).
+			f.Close()
+			return root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+		}
+	}
+
+	for _, name := range c.envNames {
 		if v, ok := os.LookupEnv(name); ok {
 			c.baseEnv = append(c.baseEnv, name+"="+v)
 		} else if name == "PATH" {
@@ -234,51 +270,58 @@ func (c *config) init(dir string) {
 		}
 	}
 
-	c.cred = lookupCredential(c.user, c.userSet)
+	c.cred, err = lookupCredential(c.user, c.userSet)
+	if err != nil {
+		return err
+	}
 	c.runAs = currentRunAs()
 	if c.cred != nil {
 		c.runAs = runAs{uid: c.cred.uid, gid: c.cred.gid}
 	}
+	return nil
 }
 
 // lookupCredential returns whom scripts run as: nil to run them as the
 // server's own user.
-func lookupCredential(name string, set bool) *credential {
+func lookupCredential(name string, set bool) (*credential, error) {
 	root := os.Geteuid() == 0
 	if !set {
 		if !root {
-			return nil
+			return nil, nil
 		}
 		u, err := user.Lookup(DefaultUser)
 		if err != nil {
-			return &credential{uid: 65534, gid: 65534}
+			return &credential{uid: 65534, gid: 65534}, nil
 		}
 		return parseCredential(u)
 	}
 	if name == "" {
-		return nil
+		return nil, nil
 	}
 	u, err := user.Lookup(name)
 	if err != nil {
-		panic("cgi: " + err.Error())
+		return nil, fmt.Errorf("cgi: %w", err)
 	}
-	cred := parseCredential(u)
+	cred, err := parseCredential(u)
+	if err != nil {
+		return nil, err
+	}
 	if !root {
 		if int(cred.uid) == os.Geteuid() {
-			return nil
+			return nil, nil
 		}
-		panic(fmt.Sprintf("cgi: running scripts as %q needs root", name))
+		return nil, fmt.Errorf("cgi: running scripts as %q needs root", name)
 	}
-	return cred
+	return cred, nil
 }
 
-func parseCredential(u *user.User) *credential {
+func parseCredential(u *user.User) (*credential, error) {
 	uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
 	gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
 	if err1 != nil || err2 != nil {
-		panic(fmt.Sprintf("cgi: user %q has a non-numeric uid or gid", u.Username))
+		return nil, fmt.Errorf("cgi: user %q has a non-numeric uid or gid", u.Username)
 	}
-	return &credential{uid: uint32(uid), gid: uint32(gid)}
+	return &credential{uid: uint32(uid), gid: uint32(gid)}, nil
 }
 
 // writerLogf is the default WithLogf, on os.Stderr: one line on w per
@@ -325,11 +368,17 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.next.ServeHTTP(w, r)
 		return
 	}
-	s, code, msg := h.lookup(dir, rest)
-	if code != 0 {
+	s, code, msg, err := h.lookup(dir, rest)
+	switch {
+	case err != nil:
+		h.logf(r, "CGI script %s: %v", s.name, err)
+		httperr.Unavailable(w, err)
+		return
+	case code != 0:
 		http.Error(w, msg, code)
 		return
 	}
+	defer s.exe.Close()
 	h.serveScript(w, r, s)
 }
 
@@ -346,16 +395,20 @@ func (c *config) cgiDir(p string) (dir, rest string, ok bool) {
 
 // script is a CGI script found on disk.
 type script struct {
-	name     string // "/cgi-bin/x.sh", below the mount; SCRIPT_NAME adds the mount prefix
-	pathInfo string // PATH_INFO: "" or "/more/path"
-	file     string // the script on disk, absolute
+	name     string   // "/cgi-bin/x.sh", below the mount; SCRIPT_NAME adds the mount prefix
+	pathInfo string   // PATH_INFO: "" or "/more/path"
+	file     string   // the script's name on disk, absolute (SCRIPT_FILENAME)
+	exe      *os.File // the script itself, opened with O_PATH: what is run
 }
 
 // lookup finds the script a CGI path names: it walks down rest while the
 // next segment is a directory; the segment after is the script, the rest
-// PATH_INFO. It returns the status and message to answer with when there
-// is no runnable script.
-func (c *config) lookup(dir, rest string) (s script, code int, msg string) {
+// PATH_INFO. The script is opened, and checked through that descriptor,
+// which is what is then executed: a file swapped in after the check is
+// not run. When there is no runnable script, lookup returns the status and
+// message to answer with, or the error when the lookup failed for want of
+// descriptors or memory (a 503, not a missing script).
+func (c *config) lookup(dir, rest string) (s script, code int, msg string, err error) {
 	for {
 		i := strings.IndexByte(rest, '/')
 		if i < 0 {
@@ -363,6 +416,9 @@ func (c *config) lookup(dir, rest string) (s script, code int, msg string) {
 		}
 		next := dir + "/" + rest[:i]
 		fi, err := c.stat(next[1:])
+		if httperr.Transient(err) {
+			return script{name: next}, 0, "", err
+		}
 		if err != nil || !fi.IsDir() {
 			break
 		}
@@ -374,17 +430,33 @@ func (c *config) lookup(dir, rest string) (s script, code int, msg string) {
 	}
 	s = script{name: dir + "/" + name, pathInfo: pathInfo}
 	rel := strings.Trim(s.name, "/")
-	fi, err := c.stat(rel)
+	f, err := c.open(rel)
+	if httperr.Transient(err) {
+		return s, 0, "", err
+	}
+	var fi fs.FileInfo
+	if err == nil {
+		fi, err = f.Stat()
+		if err != nil {
+			f.Close()
+			if httperr.Transient(err) {
+				return s, 0, "", err
+			}
+		}
+	}
 	switch {
 	case err != nil:
-		return s, http.StatusNotFound, "No such CGI script (" + pyrepr.String(s.name) + ")"
+		return s, http.StatusNotFound, "No such CGI script (" + pyrepr.String(s.name) + ")", nil
 	case !fi.Mode().IsRegular():
-		return s, http.StatusForbidden, "CGI script is not a plain file (" + pyrepr.String(s.name) + ")"
+		f.Close()
+		return s, http.StatusForbidden, "CGI script is not a plain file (" + pyrepr.String(s.name) + ")", nil
 	case !c.runAs.canExecute(fi):
-		return s, http.StatusForbidden, "CGI script is not executable (" + pyrepr.String(s.name) + ")"
+		f.Close()
+		return s, http.StatusForbidden, "CGI script is not executable (" + pyrepr.String(s.name) + ")", nil
 	}
 	s.file = filepath.Join(c.abs, filepath.FromSlash(rel))
-	return s, 0, ""
+	s.exe = f
+	return s, 0, "", nil
 }
 
 // localRedirect serves a script's local Location (RFC 3875 §6.2.2) as a new

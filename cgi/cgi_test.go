@@ -54,6 +54,8 @@ func TestEnv(t *testing.T) {
 				"REMOTE_ADDR": "127.0.0.1", "REMOTE_HOST": "127.0.0.1", "CONTENT_LENGTH": "", "CONTENT_TYPE": absent,
 				"AUTH_TYPE": absent, "REMOTE_USER": absent, "HTTPS": absent,
 				"HTTP_HOST": f.srv.Listener.Addr().String(), "HTTP_USER_AGENT": "Go-http-client/1.1",
+				// Set empty without the header, as Python does.
+				"HTTP_ACCEPT": "", "HTTP_COOKIE": "", "HTTP_REFERER": "",
 				"PATH": os.Getenv("PATH"), "SIMPLEHTTP_SECRET": absent, "HOME": absent,
 			},
 		},
@@ -290,33 +292,49 @@ func TestWithDirs(t *testing.T) {
 // "cgi: " message.
 func TestNewPanics(t *testing.T) {
 	dir := newDir(t)
-	tests := map[string]struct {
-		dir  string
-		opts []Option
-	}{
-		"missing dir":         {dir: filepath.Join(dir, "nope")},
-		"file as dir":         {dir: filepath.Join(dir, "a.txt")},
-		"no dirs":             {dir: dir, opts: []Option{WithDirs()}},
-		"relative cgi dir":    {dir: dir, opts: []Option{WithDirs("cgi-bin")}},
-		"root cgi dir":        {dir: dir, opts: []Option{WithDirs("/")}},
-		"unclean cgi dir":     {dir: dir, opts: []Option{WithDirs("/cgi-bin/")}},
-		"negative timeout":    {dir: dir, opts: []Option{WithTimeout(-1)}},
-		"negative spool":      {dir: dir, opts: []Option{WithMaxSpool(-1)}},
-		"empty protocol":      {dir: dir, opts: []Option{WithServerProtocol("")}},
-		"bad env name":        {dir: dir, opts: []Option{WithEnv("A=B")}},
-		"unknown user":        {dir: dir, opts: []Option{WithUser("no-such-user-simplehttp")}},
-		"follow, missing dir": {dir: filepath.Join(dir, "nope"), opts: []Option{WithFollowSymlinks()}},
+	tests := map[string][]Option{
+		"nil option":       {nil},
+		"no dirs":          {WithDirs()},
+		"relative cgi dir": {WithDirs("cgi-bin")},
+		"root cgi dir":     {WithDirs("/")},
+		"unclean cgi dir":  {WithDirs("/cgi-bin/")},
+		"negative timeout": {WithTimeout(-1)},
+		"negative spool":   {WithMaxSpool(-1)},
+		"empty protocol":   {WithServerProtocol("")},
+		"bad env name":     {WithEnv("A=B")},
 	}
-	for name, tt := range tests {
+	root, err := os.OpenRoot(dir)
+	require.NoError(t, err)
+	defer root.Close()
+	for name, opts := range tests {
 		t.Run(name, func(t *testing.T) {
 			defer func() {
 				r := recover()
-				require.NotNil(t, r, "New did not panic")
-				assert.True(t, strings.HasPrefix(r.(string), "cgi: "), "%v", r)
+				msg, ok := r.(string)
+				assert.True(t, ok && strings.HasPrefix(msg, "cgi: "), "New should panic with a \"cgi: \" message, got %#v", r)
 			}()
-			New(tt.dir, tt.opts...)
+			_, _ = New(root, opts...)
 		})
 	}
+	t.Run("nil root", func(t *testing.T) {
+		assert.PanicsWithValue(t, "cgi: nil root", func() { _, _ = New(nil) })
+	})
+	t.Run("nil next", func(t *testing.T) {
+		mw, err := New(root)
+		require.NoError(t, err)
+		assert.PanicsWithValue(t, "cgi: nil next handler", func() { mw(nil) })
+	})
+}
+
+// TestNewErrors pins what New returns, rather than panics with, for what
+// depends on the machine rather than on the program.
+func TestNewErrors(t *testing.T) {
+	root, err := os.OpenRoot(newDir(t))
+	require.NoError(t, err)
+	defer root.Close()
+	_, err = New(root, WithUser("no-such-user-simplehttp"))
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "cgi: "), err.Error())
 }
 
 // TestStripPrefix pins the middleware mounted under a prefix: the CGI test,
@@ -330,7 +348,7 @@ func TestStripPrefix(t *testing.T) {
 	l := &logs{}
 	next := &nextHandler{}
 	mux := http.NewServeMux()
-	h := New(dir, WithLogf(l.logf))(next)
+	h := mustNew(t, dir, WithLogf(l.logf))(next)
 	mux.Handle("/app/", http.StripPrefix("/app", h))
 	mux.Handle("/tr/", http.StripPrefix("/tr/", h))
 	srv := httptest.NewServer(mux)
@@ -398,7 +416,7 @@ func TestEnvHTTPS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := httptest.NewUnstartedServer(New(dir, WithLogf((&logs{}).logf))(&nextHandler{}))
+			srv := httptest.NewUnstartedServer(mustNew(t, dir, WithLogf((&logs{}).logf))(&nextHandler{}))
 			tt.start(srv)
 			defer srv.Close()
 			resp, err := srv.Client().Get(srv.URL + "/cgi-bin/env.sh")

@@ -42,7 +42,7 @@ func (b lateBody) Read(p []byte) (int, error) {
 func TestExpectContinue(t *testing.T) {
 	dir := newDir(t)
 	writeScript(t, dir, "cgi-bin/cat.sh", "printf 'Content-Type: text/plain\\n\\n'\nexec cat\n")
-	h := New(dir, WithLogf((&logs{}).logf))(http.NotFoundHandler())
+	h := mustNew(t, dir, WithLogf((&logs{}).logf))(http.NotFoundHandler())
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		begun := make(chan struct{})
 		var once bool

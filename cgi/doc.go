@@ -30,8 +30,11 @@
 // the logging middleware and before the file handler, so that GET /cgi-bin/x
 // runs x instead of serving its source:
 //
-//	h := cgi.New("/srv/www", cgi.WithLogf(logger.Logf))(fileHandler)
-//	http.ListenAndServe(":8000", h)
+//	root, err := os.OpenRoot("/srv/www")
+//	...
+//	runScripts, err := cgi.New(root, cgi.WithLogf(logger.Logf))
+//	...
+//	http.ListenAndServe(":8000", runScripts(fileHandler))
 //
 // Mounted under a prefix (http.StripPrefix), it matches the CGI
 // directories below the mount, and SCRIPT_NAME keeps the prefix, the part
@@ -41,5 +44,5 @@
 // It writes to the http.ResponseWriter it is given and wraps nothing; it uses
 // http.ResponseController to flush and to read the request body while the
 // response is being written. Running scripts is supported on Linux only;
-// elsewhere [New] panics.
+// elsewhere [New] returns an error.
 package cgi

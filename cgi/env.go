@@ -79,10 +79,22 @@ func (c *config) environ(r *http.Request, s *script, contentLength string) []str
 			continue
 		}
 		sep := ", "
-		if k == "Cookie" {
+		switch k {
+		case "Cookie":
 			sep = "; "
+		case "Accept":
+			sep = "," // as Python joins them
 		}
 		set(name, strings.Join(vv, sep))
+	}
+	// Python sets these four even when the request has no such header.
+	for _, v := range [...]struct{ header, name string }{
+		{"Accept", "HTTP_ACCEPT"}, {"User-Agent", "HTTP_USER_AGENT"},
+		{"Cookie", "HTTP_COOKIE"}, {"Referer", "HTTP_REFERER"},
+	} {
+		if _, ok := r.Header[v.header]; !ok {
+			set(v.name, "")
+		}
 	}
 	return env
 }

@@ -26,8 +26,17 @@ func Example() {
 		log.Fatal(err)
 	}
 
-	files := http.FileServer(http.Dir(dir)) // anything else goes here
-	h := cgi.New(dir, cgi.WithTimeout(10*time.Second))(files)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer root.Close()
+	runScripts, err := cgi.New(root, cgi.WithTimeout(10*time.Second))
+	if err != nil {
+		log.Fatal(err)
+	}
+	files := http.FileServerFS(root.FS()) // anything else goes here
+	h := runScripts(files)
 
 	for _, target := range []string{"/cgi-bin/hello.sh/extra?two+words", "/cgi-bin/missing.sh"} {
 		rec := httptest.NewRecorder()

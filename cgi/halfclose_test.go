@@ -24,7 +24,7 @@ func TestHalfClosedClient(t *testing.T) {
 	writeScript(t, dir, "cgi-bin/late.sh", "sleep 5\nprintf 'Content-Type: text/plain\\n\\nlate\\n'\n")
 	writeScript(t, dir, "cgi-bin/slow.sh", "printf 'Content-Type: text/plain\\n\\nstart\\n'\nsleep 5\necho end\n")
 	var l logs
-	srv := httptest.NewServer(New(dir, WithLogf(l.logf))(http.NotFoundHandler()))
+	srv := httptest.NewServer(mustNew(t, dir, WithLogf(l.logf))(http.NotFoundHandler()))
 	defer srv.Close()
 
 	tests := []struct {

@@ -122,12 +122,31 @@ type fixture struct {
 	next *nextHandler
 }
 
+// handler returns the middleware's handler under f's server.
+func (f *fixture) handler(t testing.TB) *handler {
+	t.Helper()
+	h, ok := f.srv.Config.Handler.(*handler)
+	require.True(t, ok, "the server's handler is %T", f.srv.Config.Handler)
+	return h
+}
+
+// mustNew returns the middleware over dir, whose root the test closes.
+func mustNew(t testing.TB, dir string, opts ...Option) func(http.Handler) http.Handler {
+	t.Helper()
+	root, err := os.OpenRoot(dir)
+	require.NoError(t, err)
+	t.Cleanup(func() { root.Close() })
+	mw, err := New(root, opts...)
+	require.NoError(t, err)
+	return mw
+}
+
 // serve runs the middleware over dir on a real server.
 func serve(t testing.TB, dir string, opts ...Option) *fixture {
 	t.Helper()
 	f := &fixture{dir: dir, logs: &logs{}, next: &nextHandler{}}
 	opts = append([]Option{WithLogf(f.logs.logf)}, opts...)
-	f.srv = httptest.NewUnstartedServer(New(dir, opts...)(f.next))
+	f.srv = httptest.NewUnstartedServer(mustNew(t, dir, opts...)(f.next))
 	// net/http logs a handler's panic (other than http.ErrAbortHandler)
 	// here; no test may cause one.
 	serverLog := &logs{}

@@ -11,6 +11,15 @@ import (
 
 const supported = true
 
+// oPath is O_PATH, which the syscall package does not name: a descriptor
+// that names a file without opening it for reading, enough to fstat and to
+// execute it (the same value on every Linux port of Go).
+const oPath = 0x200000
+
+// execPath runs the file open as the child's descriptor 3 (the first of
+// exec.Cmd's ExtraFiles).
+const execPath = "/proc/self/fd/3"
+
 // start starts cmd in a process group of its own, as cred when not nil,
 // with no supplementary groups.
 func start(cmd *exec.Cmd, cred *credential) error {

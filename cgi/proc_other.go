@@ -13,6 +13,11 @@ import (
 // New panics elsewhere. These stand-ins keep the package building.
 const supported = false
 
+const (
+	oPath    = 0
+	execPath = ""
+)
+
 var errUnsupported = errors.New("cgi: not supported on this system")
 
 func start(*exec.Cmd, *credential) error { return errUnsupported }

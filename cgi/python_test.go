@@ -37,12 +37,18 @@ func TestMatchesPython(t *testing.T) {
 	// The variables both set the same way. SERVER_PORT and REMOTE_PORT
 	// differ by nature; see the README for the ones we set differently.
 	compared := []string{"QUERY_STRING", "PATH_INFO", "SCRIPT_NAME", "REQUEST_METHOD", "CONTENT_LENGTH",
-		"GATEWAY_INTERFACE", "SERVER_PROTOCOL", "REMOTE_ADDR", "AUTH_TYPE", "REMOTE_USER", "HTTP_USER_AGENT"}
+		"GATEWAY_INTERFACE", "SERVER_PROTOCOL", "REMOTE_ADDR", "AUTH_TYPE", "REMOTE_USER", "HTTP_USER_AGENT",
+		"HTTP_ACCEPT", "HTTP_COOKIE", "HTTP_REFERER"}
 
 	tests := []struct {
 		method, path, body string
 		auth               bool
+		header             http.Header
 	}{
+		{method: "GET", path: "/cgi-bin/env.sh?headers", header: http.Header{
+			"Accept": {"text/html", "application/json;q=0.5"}, "User-Agent": {"probe/1"},
+			"Referer": {"http://r/x"}, "Cookie": {"a=1"},
+		}},
 		{method: "GET", path: "/cgi-bin/hello.sh"},
 		{method: "GET", path: "/cgi-bin/env.sh?a=1&b=x+y%21"},
 		{method: "GET", path: "/cgi-bin/env.sh?hello+world%21"},
@@ -80,6 +86,9 @@ func TestMatchesPython(t *testing.T) {
 				}
 				if tt.auth {
 					req.SetBasicAuth("alice", "secret")
+				}
+				for k, v := range tt.header {
+					req.Header[k] = v
 				}
 				return f.do(t, req)
 			}

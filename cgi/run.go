@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/httperr"
 	"github.com/simplehttp/simplehttp/internal/pyrepr"
 	"github.com/simplehttp/simplehttp/internal/pystatus"
 )
@@ -31,6 +33,10 @@ var (
 // stderr is read before giving up on a process outside the group that
 // still holds it open.
 const stderrGrace = time.Second
+
+// testHookStart, when set by a test, runs just before a script is started;
+// an error it returns is taken for the start's.
+var testHookStart func() error
 
 // past is a deadline that has passed: it makes blocked reads and writes
 // return at once.
@@ -63,14 +69,14 @@ func (h *handler) serveScript(w http.ResponseWriter, r *http.Request, s script) 
 		_, _ = r.Body.Read(nil)
 		pr, pw, err := os.Pipe()
 		if err != nil {
-			h.internalError(w, r, err)
+			h.startFailed(w, r, &s, err)
 			return
 		}
 		stdin, bodyW, length = pr, pw, strconv.FormatInt(r.ContentLength, 10)
 	case r.ContentLength < 0 && hasBody:
-		f, n, code := h.spool(r)
-		if code != 0 {
-			http.Error(w, phrase(code), code)
+		f, n, err := h.spool(r)
+		if err != nil {
+			h.spoolFailed(w, r, err)
 			return
 		}
 		stdin, length = f, strconv.FormatInt(n, 10)
@@ -210,19 +216,29 @@ func (h *handler) start(r *http.Request, rc *http.ResponseController, s *script,
 		closeAll(stdin, bodyW)
 		return nil, err
 	}
+	// The script is run from the descriptor lookup checked, which the
+	// child holds as fd 3 (kept open across exec: an interpreter named by
+	// "#!" opens the script by that name).
 	p.cmd = &exec.Cmd{
-		Path:   s.file,
-		Args:   args,
-		Env:    h.environ(r, s, length),
-		Dir:    filepath.Dir(s.file),
-		Stdout: outW,
-		Stderr: errW,
+		Path:       execPath,
+		Args:       args,
+		Env:        h.environ(r, s, length),
+		Dir:        filepath.Dir(s.file),
+		Stdout:     outW,
+		Stderr:     errW,
+		ExtraFiles: []*os.File{s.exe},
 	}
 	if stdin != nil {
 		p.cmd.Stdin = stdin
 	}
+	if testHookStart != nil {
+		if err := testHookStart(); err != nil {
+			closeAll(stdin, outW, errW, bodyW, p.stdout, p.stderr, s.exe)
+			return nil, err
+		}
+	}
 	err = start(p.cmd, h.cred)
-	closeAll(stdin, outW, errW) // the script has its own copies
+	closeAll(stdin, outW, errW, s.exe) // the script has its own copies
 	if err != nil {
 		closeAll(bodyW, p.stdout, p.stderr)
 		return nil, err
@@ -428,14 +444,17 @@ func (c *config) logLines(r *http.Request, rd io.Reader) {
 	}
 }
 
+// errTooLarge is spool's error for a body over the limit.
+var errTooLarge = errors.New("too large")
+
 // spool copies a chunked request body to an unlinked temporary file, so
 // that its length is known. It returns the file at offset 0 and the
-// length, or the status to answer with.
-func (c *config) spool(r *http.Request) (*os.File, int64, int) {
+// length, errTooLarge for a body over the limit, a *bodyError when the
+// body could not be read, or the temporary file's error.
+func (c *config) spool(r *http.Request) (*os.File, int64, error) {
 	f, err := os.CreateTemp("", "simplehttp-cgi-body-")
 	if err != nil {
-		c.logf(r, "CGI: spooling the request body: %v", err)
-		return nil, 0, http.StatusInternalServerError
+		return nil, 0, err
 	}
 	_ = os.Remove(f.Name())
 	var n int64
@@ -444,13 +463,12 @@ func (c *config) spool(r *http.Request) (*os.File, int64, int) {
 		m, rerr := r.Body.Read(buf)
 		if int64(m) > c.maxSpool-n {
 			f.Close()
-			return nil, 0, http.StatusRequestEntityTooLarge
+			return nil, 0, errTooLarge
 		}
 		if m > 0 {
 			if _, err := f.Write(buf[:m]); err != nil {
 				f.Close()
-				c.logf(r, "CGI: spooling the request body: %v", err)
-				return nil, 0, http.StatusInternalServerError
+				return nil, 0, err
 			}
 			n += int64(m)
 		}
@@ -459,23 +477,56 @@ func (c *config) spool(r *http.Request) (*os.File, int64, int) {
 		}
 		if rerr != nil {
 			f.Close()
-			return nil, 0, http.StatusBadRequest
+			return nil, 0, &bodyError{rerr}
 		}
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		f.Close()
-		c.logf(r, "CGI: spooling the request body: %v", err)
-		return nil, 0, http.StatusInternalServerError
+		return nil, 0, err
 	}
-	return f, n, 0
+	return f, n, nil
 }
 
-// startFailed answers a script that could not be started: 403 when it may
-// not be executed (for example a directory on its path is closed to the
-// user scripts run as), 502 otherwise (a missing interpreter, a file that
-// is neither a binary nor a "#!" script, no file descriptors left).
+// A bodyError is a request body that could not be read.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return "reading the request body: " + e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }
+
+// spoolFailed answers a chunked body that could not be spooled, and logs
+// why: 413 over the limit, 400 for a body that could not be read, 503 for
+// a shortage that passes, 500 for any other failure of the temporary file.
+func (h *handler) spoolFailed(w http.ResponseWriter, r *http.Request, err error) {
+	var be *bodyError
+	switch {
+	case err == errTooLarge:
+		h.logf(r, "CGI: chunked request body over the %d-byte limit: refused with 413", h.maxSpool)
+		w.Header().Set("Connection", "close") // the rest of the body is unread
+		http.Error(w, phrase(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
+	case errors.As(err, &be):
+		h.logf(r, "CGI: %v", err)
+		w.Header().Set("Connection", "close")
+		http.Error(w, phrase(http.StatusBadRequest), http.StatusBadRequest)
+	case httperr.Transient(err):
+		h.logf(r, "CGI: spooling the request body: %v", err)
+		httperr.Unavailable(w, err)
+	default:
+		h.internalError(w, r, fmt.Errorf("spooling the request body: %w", err))
+	}
+}
+
+// startFailed answers a script that could not be started: 503 for a
+// shortage that passes (no descriptor for its pipes, no process slot),
+// 403 when it may not be executed (for example a directory on its path is
+// closed to the user scripts run as), 502 otherwise (a missing
+// interpreter, a file that is neither a binary nor a "#!" script).
 func (h *handler) startFailed(w http.ResponseWriter, r *http.Request, s *script, err error) {
 	h.logf(r, "CGI script %s could not be started: %v", s.name, err)
+	if httperr.Transient(err) {
+		// No descriptor for a pipe, no process slot: try again later.
+		httperr.Unavailable(w, err)
+		return
+	}
 	if errors.Is(err, fs.ErrPermission) {
 		http.Error(w, "CGI script is not executable ("+pyrepr.String(s.name)+")", http.StatusForbidden)
 		return

@@ -8,12 +8,14 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -284,6 +286,8 @@ func TestChunkedPOST(t *testing.T) {
 			require.Equal(t, tt.code, resp.StatusCode, body)
 			if tt.code != 200 {
 				assert.Equal(t, "Request Entity Too Large\n", body)
+				assert.True(t, resp.Close, "Connection: close: the rest of the body is unread")
+				f.logs.waitFor(t, "CGI: chunked request body over the 102400-byte limit: refused with 413")
 				return
 			}
 			assert.Equal(t, strconv.FormatInt(tt.size, 10), resp.Header.Get("X-Length"))
@@ -555,4 +559,61 @@ func TestTruncatedBody(t *testing.T) {
 		assertGroupGone(t, pids+"/after")
 		f.logs.waitFor(t, "CGI script killed: reading the request body: unexpected EOF")
 	})
+}
+
+// TestRunsWhatWasChecked pins that the file run is the one the lookup
+// checked, by descriptor: a symbolic link to a script outside the
+// directory, renamed over the script between the check and the start,
+// is not what runs (run by name, it would be).
+func TestRunsWhatWasChecked(t *testing.T) {
+	dir := newDir(t)
+	writeScript(t, dir, "cgi-bin/run.sh", "printf 'Content-Type: text/plain\\n\\nchecked %s\\n' \"$SCRIPT_FILENAME\"\n")
+	outside := t.TempDir()
+	require.NoError(t, os.Chmod(outside, 0o755))
+	writeScript(t, outside, "evil.sh", "printf 'Content-Type: text/plain\\n\\nswapped\\n'\n")
+	link := filepath.Join(dir, "cgi-bin", "swap")
+	require.NoError(t, os.Symlink(filepath.Join(outside, "evil.sh"), link))
+
+	testHookStart = func() error {
+		return os.Rename(link, filepath.Join(dir, "cgi-bin", "run.sh"))
+	}
+	t.Cleanup(func() { testHookStart = nil })
+	f := serve(t, dir)
+	resp, body := f.get(t, "/cgi-bin/run.sh")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "checked "+filepath.Join(dir, "cgi-bin", "run.sh")+"\n", body)
+}
+
+// TestTransientFailures pins a lookup or a start that fails for want of
+// descriptors: 503 with Retry-After and the cause logged, never the 404
+// a missing script gets (that answer is permanent and cacheable).
+func TestTransientFailures(t *testing.T) {
+	dir := newDir(t)
+	writeScript(t, dir, "cgi-bin/ok.sh", "printf 'Content-Type: text/plain\\n\\nok\\n'\n")
+	f := serve(t, dir)
+	emfile := func(op string) error { return &fs.PathError{Op: op, Path: "cgi-bin/ok.sh", Err: syscall.EMFILE} }
+
+	t.Run("open", func(t *testing.T) {
+		h := f.handler(t)
+		open := h.open
+		h.open = func(string) (*os.File, error) { return nil, emfile("openat") }
+		t.Cleanup(func() { h.open = open })
+		resp, body := f.get(t, "/cgi-bin/ok.sh")
+		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+		assert.Equal(t, "1", resp.Header.Get("Retry-After"))
+		assert.Equal(t, "Temporarily out of resources (too many open files)\n", body)
+		f.logs.waitFor(t, "CGI script /cgi-bin/ok.sh: openat cgi-bin/ok.sh: too many open files")
+	})
+	t.Run("start", func(t *testing.T) {
+		testHookStart = func() error { return emfile("pipe") }
+		t.Cleanup(func() { testHookStart = nil })
+		resp, body := f.get(t, "/cgi-bin/ok.sh")
+		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+		assert.Equal(t, "1", resp.Header.Get("Retry-After"))
+		assert.Equal(t, "Temporarily out of resources (too many open files)\n", body)
+		f.logs.waitFor(t, "CGI script /cgi-bin/ok.sh could not be started: pipe cgi-bin/ok.sh: too many open files")
+	})
+	resp, body := f.get(t, "/cgi-bin/ok.sh")
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "recovered")
+	assert.Equal(t, "ok\n", body)
 }

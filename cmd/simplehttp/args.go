@@ -31,6 +31,7 @@ type config struct {
 	richListing    bool
 	hideDotfiles   bool
 	cgiTimeout     time.Duration
+	cgiMaxBody     int64 // --cgi-max-body; 0: cgi.DefaultMaxSpool
 	sendTimeout    *time.Duration // nil: defaultSendTimeout; 0: no send checks
 	minSendRate    *int64         // bytes/s; nil: defaultMinSendRate; 0: none
 	maxConns       int            // 0: derived from the descriptor limit
@@ -92,6 +93,9 @@ beyond Python's http.server:
   --script-timeout SECONDS
                         kill a CGI script that runs longer (default: 0, no
                         limit; needs --cgi)
+  --cgi-max-body SIZE   refuse with 413 a chunked request body (one without
+                        Content-Length) larger than SIZE for a CGI script
+                        (bytes, or with K, M or G; default: 64M; needs --cgi)
   -H HEADER VALUE, --header HEADER VALUE
                         add this header to every response (repeatable)
   --compress            compress text responses with brotli, zstd or gzip
@@ -140,6 +144,10 @@ type option struct {
 	// pair, when set, makes the option take two values (argparse's
 	// nargs=2) and is called instead of apply.
 	pair func(c *config, a, b string) error
+	// python312 marks the options of Python 3.12's command line, whose
+	// abbreviations keep their Python meaning next to ours ("--c" is
+	// --cgi, though --compress and --content-type start the same).
+	python312 bool
 }
 
 // name is how argparse names the option in errors: "-b/--bind".
@@ -151,11 +159,11 @@ func (o *option) name() string {
 }
 
 var options = []*option{
-	{short: "-h", long: "--help", apply: func(c *config, _ string) error { c.help = true; return nil }},
-	{long: "--cgi", apply: func(c *config, _ string) error { c.cgi = true; return nil }},
-	{short: "-b", long: "--bind", takesValue: true, apply: func(c *config, v string) error { c.bind = v; return nil }},
-	{short: "-d", long: "--directory", takesValue: true, apply: func(c *config, v string) error { c.directory = v; return nil }},
-	{short: "-p", long: "--protocol", takesValue: true, apply: func(c *config, v string) error {
+	{short: "-h", long: "--help", python312: true, apply: func(c *config, _ string) error { c.help = true; return nil }},
+	{long: "--cgi", python312: true, apply: func(c *config, _ string) error { c.cgi = true; return nil }},
+	{short: "-b", long: "--bind", takesValue: true, python312: true, apply: func(c *config, v string) error { c.bind = v; return nil }},
+	{short: "-d", long: "--directory", takesValue: true, python312: true, apply: func(c *config, v string) error { c.directory = v; return nil }},
+	{short: "-p", long: "--protocol", takesValue: true, python312: true, apply: func(c *config, v string) error {
 		if v != http10 && v != http11 {
 			return usageErrorf("argument -p/--protocol: invalid choice: %s (choose from %s, %s)",
 				pyrepr.String(v), pyrepr.String(http10), pyrepr.String(http11))
@@ -180,6 +188,15 @@ var options = []*option{
 				pyrepr.String(v), int(maxCGITimeout.Seconds()))
 		}
 		c.cgiTimeout = time.Duration(secs * float64(time.Second))
+		return nil
+	}},
+	{long: "--cgi-max-body", takesValue: true, apply: func(c *config, v string) error {
+		n, ok := parseSize(v)
+		if !ok || n < 1 || n > maxCGIBody {
+			return usageErrorf("argument --cgi-max-body: %s is not a size from 1 to %d bytes (a number of bytes, or with K, M or G)",
+				pyrepr.String(v), int64(maxCGIBody))
+		}
+		c.cgiMaxBody = n
 		return nil
 	}},
 	{short: "-H", long: "--header", pair: func(c *config, name, value string) error {
@@ -283,6 +300,34 @@ const (
 // maxCGITimeout bounds --script-timeout far below time.Duration's range.
 const maxCGITimeout = 7 * 24 * time.Hour
 
+// maxCGIBody bounds --cgi-max-body: a terabyte, far below int64's range.
+const maxCGIBody = 1 << 40
+
+// parseSize reads a number of bytes, optionally followed by K, M or G
+// (powers of 1024, either case): "65536", "64M", "2g".
+func parseSize(v string) (int64, bool) {
+	v = strings.TrimSpace(v)
+	shift := 0
+	if v != "" {
+		switch v[len(v)-1] {
+		case 'k', 'K':
+			shift = 10
+		case 'm', 'M':
+			shift = 20
+		case 'g', 'G':
+			shift = 30
+		}
+	}
+	if shift != 0 {
+		v = v[:len(v)-1]
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 || n > maxCGIBody>>shift {
+		return 0, false
+	}
+	return n << shift, true
+}
+
 // negativeNumber is argparse's test for an argument that is a value even
 // though it starts with "-" (our parser has no option that looks like one).
 var negativeNumber = regexp.MustCompile(`^-\d+$|^-\d*\.\d+$`)
@@ -336,6 +381,19 @@ func classify(arg string) (*match, error) {
 				value := arg[2:]
 				found = append(found, &match{opt: o, flag: o.short, explicit: &value})
 			}
+		}
+	}
+	if len(found) > 1 {
+		// An abbreviation Python 3.12 understands means what it means
+		// there, whatever options of ours share its prefix.
+		var py []*match
+		for _, m := range found {
+			if m.opt.python312 {
+				py = append(py, m)
+			}
+		}
+		if len(py) == 1 {
+			found = py
 		}
 	}
 	switch {
@@ -418,6 +476,9 @@ func parseArgs(args []string) (config, error) {
 	}
 	if cfg.cgiTimeout != 0 && !cfg.cgi {
 		return cfg, usageErrorf("--script-timeout requires --cgi to be set")
+	}
+	if cfg.cgiMaxBody != 0 && !cfg.cgi {
+		return cfg, usageErrorf("--cgi-max-body requires --cgi to be set")
 	}
 	return cfg, nil
 }

@@ -34,7 +34,9 @@ var argCases = []struct {
 	{name: "long with equals", args: []string{"--bind=127.0.0.1", "--directory=/srv", "--protocol=HTTP/1.1"}, want: config{port: 8000, bind: "127.0.0.1", directory: "/srv", protocol: http11}},
 	{name: "short attached", args: []string{"-b127.0.0.1", "-d/srv", "-pHTTP/1.1"}, want: config{port: 8000, bind: "127.0.0.1", directory: "/srv", protocol: http11}},
 	{name: "short with equals", args: []string{"-b=::", "1234"}, want: config{port: 1234, bind: "::", protocol: http10}},
-	{name: "abbreviated long", args: []string{"--bi", "::", "--dir", "x", "--prot", "HTTP/1.1", "--cg"}, want: config{port: 8000, bind: "::", directory: "x", protocol: http11, cgi: true}},
+	// pythonDiffers: the mirror, which has --cgi-max-body too, finds "--cg" ambiguous; Python 3.12 reads it as --cgi.
+	{name: "abbreviated long", args: []string{"--bi", "::", "--dir", "x", "--prot", "HTTP/1.1", "--cg"}, pythonDiffers: true, want: config{port: 8000, bind: "::", directory: "x", protocol: http11, cgi: true}},
+	{name: "abbreviated long, cgi in full", args: []string{"--bi", "::", "--dir", "x", "--prot", "HTTP/1.1", "--cgi"}, want: config{port: 8000, bind: "::", directory: "x", protocol: http11, cgi: true}},
 	{name: "abbreviated with equals", args: []string{"--b=0.0.0.0"}, want: config{port: 8000, bind: "0.0.0.0", protocol: http10}},
 	{name: "empty value with equals", args: []string{"--bind=", "80"}, want: config{port: 80, protocol: http10}},
 	{name: "last option wins", args: []string{"-b", "1.2.3.4", "-b", "5.6.7.8"}, want: config{port: 8000, bind: "5.6.7.8", protocol: http10}},
@@ -106,9 +108,23 @@ var argCases = []struct {
 	{name: "unknown short chain", args: []string{"-ch"}, err: "unrecognized arguments: -ch"},
 	{name: "ambiguous", args: []string{"--tls", "x"}, err: "ambiguous option: --tls could match --tls-cert, --tls-key, --tls-password-file"},
 	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key, --tls-password-file"},
-	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --hide-dotfiles, --script-timeout, --header, --compress, --tls-password-file, --content-type, --precompressed, --spa, --error-page, --send-timeout, --min-send-rate, --max-connections"},
-	{name: "ambiguous he", args: []string{"--he"}, err: "ambiguous option: --he could match --help, --header"},
-	{name: "ambiguous c", args: []string{"--c"}, err: "ambiguous option: --c could match --cgi, --compress, --content-type"},
+	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --hide-dotfiles, --script-timeout, --cgi-max-body, --header, --compress, --tls-password-file, --content-type, --precompressed, --spa, --error-page, --send-timeout, --min-send-rate, --max-connections"},
+	// Python 3.12's own abbreviations keep their meaning beside our
+	// options (the mirror, which has ours too, finds them ambiguous).
+	{name: "he is help, as in Python 3.12", args: []string{"--he"}, pythonDiffers: true, want: config{port: 8000, protocol: http10, help: true}},
+	{name: "c is cgi, as in Python 3.12", args: []string{"--c"}, pythonDiffers: true, want: config{port: 8000, protocol: http10, cgi: true}},
+	{name: "cg is cgi, as in Python 3.12", args: []string{"--cg", "80"}, pythonDiffers: true, want: config{port: 80, protocol: http10, cgi: true}},
+	{name: "co is ambiguous", args: []string{"--co"}, err: "ambiguous option: --co could match --compress, --content-type"},
+	{name: "cgi max body", args: []string{"--cgi", "--cgi-max-body", "2G"}, want: config{port: 8000, protocol: http10, cgi: true, cgiMaxBody: 2 << 30}},
+	{name: "cgi max body in bytes", args: []string{"--cgi", "--cgi-max-body=65536"}, want: config{port: 8000, protocol: http10, cgi: true, cgiMaxBody: 65536}},
+	{name: "cgi max body abbreviated", args: []string{"--cgi", "--cgi-m", "10k"}, want: config{port: 8000, protocol: http10, cgi: true, cgiMaxBody: 10 << 10}},
+	{name: "cgi max body without cgi", args: []string{"--cgi-max-body", "1M"}, err: "--cgi-max-body requires --cgi to be set"},
+	{name: "cgi max body zero", args: []string{"--cgi", "--cgi-max-body", "0"}, pythonDiffers: true,
+		err: "argument --cgi-max-body: '0' is not a size from 1 to 1099511627776 bytes (a number of bytes, or with K, M or G)"},
+	{name: "cgi max body not a size", args: []string{"--cgi", "--cgi-max-body", "lots"}, pythonDiffers: true,
+		err: "argument --cgi-max-body: 'lots' is not a size from 1 to 1099511627776 bytes (a number of bytes, or with K, M or G)"},
+	{name: "cgi max body too large", args: []string{"--cgi", "--cgi-max-body", "1025G"}, pythonDiffers: true,
+		err: "argument --cgi-max-body: '1025G' is not a size from 1 to 1099511627776 bytes (a number of bytes, or with K, M or G)"},
 	{name: "header", args: []string{"-H", "X-A", "1", "--header", "x-a", "2", "-H", "Access-Control-Allow-Origin", "*"},
 		want: config{port: 8000, protocol: http10, headers: http.Header{"X-A": {"1", "2"}, "Access-Control-Allow-Origin": {"*"}}}},
 	{name: "header abbreviated with a value like an option's", args: []string{"--hea", "X-A", "-1", "80"},
@@ -187,6 +203,11 @@ func TestRunHelp(t *testing.T) {
 // prints how it reads each argument vector given on stdin as JSON.
 const argparseMirror = `
 import argparse, contextlib, io, json, sys
+def size(v):
+    n = int(v[:-1]) << {'k': 10, 'm': 20, 'g': 30}[v[-1].lower()] if v[-1:].lower() in 'kmg' and v[-1:] else int(v)
+    if not 1 <= n <= 1 << 40:
+        raise ValueError(v)
+    return n
 def parse(argv):
     p = argparse.ArgumentParser(prog='simplehttp',
         usage='simplehttp [-h] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-p VERSION] [port]')
@@ -200,6 +221,7 @@ def parse(argv):
     p.add_argument('--rich-listing', action='store_true')
     p.add_argument('--hide-dotfiles', action='store_true')
     p.add_argument('--script-timeout', metavar='SECONDS', type=float, default=0)
+    p.add_argument('--cgi-max-body', metavar='SIZE', type=size)
     p.add_argument('-H', '--header', nargs=2, action='append', metavar=('HEADER', 'VALUE'))
     p.add_argument('--compress', action='store_true')
     p.add_argument('--tls-password-file', metavar='PATH')
@@ -221,6 +243,8 @@ def parse(argv):
                 p.error('--tls-key requires --tls-cert to be set')
             if a.script_timeout and not a.cgi:
                 p.error('--script-timeout requires --cgi to be set')
+            if a.cgi_max_body and not a.cgi:
+                p.error('--cgi-max-body requires --cgi to be set')
     except SystemExit as e:
         return {'code': e.code, 'stderr': err.getvalue(), 'help': out.getvalue() != ''}
     return {'code': None, 'port': a.port, 'bind': a.bind or '', 'directory': a.directory or '',
@@ -228,7 +252,8 @@ def parse(argv):
             'tlsKey': a.tls_key or '', 'followSymlinks': a.follow_symlinks,
             'richListing': a.rich_listing, 'hideDotfiles': a.hide_dotfiles, 'cgiTimeout': a.script_timeout,
             'headers': a.header or [], 'compress': a.compress, 'tlsPassword': a.tls_password_file or '',
-            'contentType': a.content_type or '', 'precompressed': a.precompressed, 'spa': a.spa}
+            'contentType': a.content_type or '', 'precompressed': a.precompressed, 'spa': a.spa,
+            'cgiMaxBody': a.cgi_max_body or 0}
 print(json.dumps([parse(argv) for argv in json.load(sys.stdin)]))
 `
 
@@ -272,6 +297,7 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 		ContentType    string
 		Precompressed  bool
 		SPA            bool `json:"spa"`
+		CGIMaxBody     int64 `json:"cgiMaxBody"`
 	}
 	require.NoError(t, json.Unmarshal(out, &results))
 	require.Len(t, results, len(vectors))
@@ -308,6 +334,7 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 					port: py.Port, bind: py.Bind, directory: py.Directory, protocol: py.Protocol,
 					cgi: py.CGI, tlsCert: py.TLSCert, tlsKey: py.TLSKey, followSymlinks: py.FollowSymlinks,
 					richListing: py.RichListing, hideDotfiles: py.HideDotfiles, cgiTimeout: time.Duration(py.CGITimeout * float64(time.Second)),
+					cgiMaxBody: py.CGIMaxBody,
 				}, got)
 			}
 		})

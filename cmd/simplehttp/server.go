@@ -256,6 +256,9 @@ func (c *command) handler(cfg config) (h http.Handler, files io.Closer, err erro
 		if cfg.cgiTimeout > 0 {
 			opts = append(opts, simplehttp.WithCGITimeout(cfg.cgiTimeout))
 		}
+		if cfg.cgiMaxBody > 0 {
+			opts = append(opts, simplehttp.WithCGIMaxBody(cfg.cgiMaxBody))
+		}
 	}
 	if cfg.headers != nil {
 		opts = append(opts, simplehttp.WithHeaders(cfg.headers))
