@@ -101,3 +101,19 @@ func (u runAs) canExecute(fi fs.FileInfo) bool {
 		return perm&0o001 != 0
 	}
 }
+
+// pipeEmpty reports whether nothing is waiting to be read in the pipe f
+// (false when that cannot be told).
+func pipeEmpty(f *os.File) bool {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return false
+	}
+	empty := false
+	_ = rc.Control(func(fd uintptr) {
+		var avail int32
+		_, _, errno := syscall.Syscall(syscall.SYS_IOCTL, fd, syscall.TIOCINQ, uintptr(unsafe.Pointer(&avail)))
+		empty = errno == 0 && avail == 0
+	})
+	return empty
+}

@@ -24,6 +24,7 @@ func start(*exec.Cmd, *credential) error { return errUnsupported }
 func killGroup(int)                      {}
 func waitExited(int) error               { return errUnsupported }
 func exitCode(ps *os.ProcessState) int   { return ps.ExitCode() }
+func pipeEmpty(*os.File) bool            { return false }
 
 type runAs struct{ uid, gid uint32 }
 

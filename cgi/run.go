@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/httperr"
@@ -200,6 +201,7 @@ type process struct {
 	killedBy   error         // why watch killed the script; read after watchDone
 	bodyErr    error         // why reading the request body failed; read after stdinDone
 	forcedBody bool          // finish cut the request body off
+	outsider   atomic.Bool   // watch stopped reading stdout, held open by a process outside the group
 }
 
 // start starts the script with stdin (nil: /dev/null), and the goroutines
@@ -318,12 +320,27 @@ func (p *process) watch() {
 		}
 	}
 	killGroup(p.pid) // not reaped yet, so the id is still this group's
-	select {
-	case <-p.ctx.Done():
-		// Something outside the group (a process that called setsid)
-		// still holds stdout open: stop reading.
-		_ = p.stdout.SetReadDeadline(past)
-	case <-p.stop:
+	// The script and its group are gone, so stdout ends once what they
+	// wrote has been passed on, unless a process that left the group
+	// (setsid) holds it open. Such a process must not hold the response
+	// open too: once the pipe has stayed empty for a grace period, stop
+	// reading (Python ends the response when the script exits).
+	tick := time.NewTicker(stderrGrace)
+	defer tick.Stop()
+	for {
+		select {
+		case <-p.ctx.Done():
+			_ = p.stdout.SetReadDeadline(past)
+			return
+		case <-p.stop:
+			return
+		case <-tick.C:
+			if pipeEmpty(p.stdout) {
+				p.outsider.Store(true)
+				_ = p.stdout.SetReadDeadline(past)
+				return
+			}
+		}
 	}
 }
 
@@ -378,6 +395,9 @@ func (p *process) finish() error {
 		p.h.logf(p.r, "CGI script killed: reading the request body: %v", p.bodyErr)
 	case p.killedBy != nil && p.killedBy != errBadOutput:
 		p.h.logf(p.r, "CGI script killed: %s", errClientGone)
+	}
+	if p.outsider.Load() {
+		p.h.logf(p.r, "CGI script left a process outside its group holding its output open: response ended when the script exited")
 	}
 	if code := exitCode(p.cmd.ProcessState); code != 0 {
 		p.h.logf(p.r, "CGI script exit code %d", code)

@@ -6,11 +6,12 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"net"
-	"io/fs"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strconv"
@@ -616,4 +617,49 @@ func TestTransientFailures(t *testing.T) {
 	resp, body := f.get(t, "/cgi-bin/ok.sh")
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "recovered")
 	assert.Equal(t, "ok\n", body)
+}
+
+// TestDaemonHoldsOutput pins a script that leaves a process outside its
+// process group (setsid) holding its stdout open: the response ends once
+// the script has exited and its output has been passed on, complete, as
+// in Python; before, it lasted as long as the daemon. A script that
+// exits without a header block that way gets its 502 just as soon.
+func TestDaemonHoldsOutput(t *testing.T) {
+	_, err := exec.LookPath("setsid")
+	require.NoError(t, err, "setsid (util-linux) is needed")
+	dir := newDir(t)
+	pids := pidDir(t)
+	daemon := func(name string) string {
+		return "setsid sh -c 'echo $$ > " + pids + "/" + name + "; exec sleep 60' &\n" +
+			"while [ ! -s " + pids + "/" + name + " ]; do sleep 0.01; done\n"
+	}
+	writeScript(t, dir, "cgi-bin/daemon.sh", "printf 'Content-Type: text/plain\\n\\nbefore\\n'\n"+daemon("after")+"echo after\n")
+	writeScript(t, dir, "cgi-bin/silent.sh", daemon("silent"))
+	f := serve(t, dir)
+	t.Cleanup(func() {
+		for _, name := range []string{"after", "silent"} {
+			if b, err := os.ReadFile(pids + "/" + name); err == nil {
+				if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+					_ = syscall.Kill(pid, syscall.SIGKILL)
+				}
+			}
+		}
+	})
+
+	for _, tt := range []struct {
+		path, body string
+		code       int
+	}{
+		{"/cgi-bin/daemon.sh", "before\nafter\n", http.StatusOK},
+		{"/cgi-bin/silent.sh", "Bad Gateway\n", http.StatusBadGateway},
+	} {
+		t.Run(tt.path, func(t *testing.T) {
+			start := time.Now()
+			resp, body := f.get(t, tt.path) // fails on a cut response
+			assert.Equal(t, tt.code, resp.StatusCode)
+			assert.Equal(t, tt.body, body)
+			assert.Less(t, time.Since(start), 30*time.Second, "the daemon (60 s) held the response")
+		})
+	}
+	f.logs.waitFor(t, "CGI script left a process outside its group holding its output open")
 }
