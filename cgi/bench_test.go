@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"io"
 	"net/http"
+	stdcgi "net/http/cgi"
+	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -82,4 +85,30 @@ func benchDir(b *testing.B) string {
 
 func serveBench(b *testing.B, dir string) string {
 	return serve(b, dir).srv.URL
+}
+
+// BenchmarkScriptVsStdlib runs the same trivial script through this
+// package and through net/http/cgi, side by side in one run (issue 12's
+// target: at least 1.2× net/http/cgi's rate).
+func BenchmarkScriptVsStdlib(b *testing.B) {
+	dir := benchDir(b)
+	ours := serveBench(b, dir)
+	std := httptest.NewServer(&stdcgi.Handler{Path: filepath.Join(dir, "cgi-bin", "hello.sh"), Root: "/cgi-bin/hello.sh"})
+	b.Cleanup(std.Close)
+	for _, s := range []struct{ name, url string }{{"simplehttp", ours}, {"net-http-cgi", std.URL}} {
+		b.Run(s.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := http.Get(s.url + "/cgi-bin/hello.sh")
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					b.Fatal(resp.Status)
+				}
+			}
+		})
+	}
 }
