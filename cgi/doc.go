@@ -45,4 +45,9 @@
 // http.ResponseController to flush and to read the request body while the
 // response is being written. Running scripts is supported on Linux only;
 // elsewhere [New] returns an error.
+//
+// Used alone or stacked in any order with the module's other packages, it
+// gives every request the status code the documented order gives (README,
+// "The contract"). It claims its directories, as a router does: put it in
+// front of a listing middleware (package dirlist), or that lists them.
 package cgi

@@ -16,4 +16,9 @@
 //	errorpage → logging → cgi → conditional → index → dirlist → files
 //
 // See [New] for the rules and [ParseDate] for the dates Python accepts.
+//
+// Used alone or stacked in any order with the module's other packages, it
+// gives every request the status code the documented order gives (README,
+// "The contract"): fileserver and dirlist answer their own preconditions
+// by the same rules, so it changes nothing in front of them.
 package conditional

@@ -30,4 +30,9 @@
 // data a template receives, and the JSON form, is a [Listing]. Hiding a name
 // only leaves it out of listings: dotfiles.New in front refuses requests
 // for dot-names.
+//
+// Used alone or stacked in any order with the module's other packages, it
+// gives every request the status code the documented order gives (README,
+// "The contract"): it gives way to a directory's index page, whatever is
+// stacked around it.
 package dirlist

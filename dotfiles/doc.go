@@ -14,4 +14,8 @@
 // names from a file server, a listing, a CGI script or any other handler;
 // put it in front of all of them. A listing still shows the names unless it
 // leaves them out itself (dirlist.WithHideDotfiles).
+//
+// Used alone or stacked in any order with the module's other packages, it
+// gives every request the status code the documented order gives (README,
+// "The contract"), as long as it is in front of what lists directories.
 package dotfiles

@@ -7,4 +7,7 @@
 //	h.Add("Access-Control-Allow-Origin", "*")
 //	h.Add("Cache-Control", "no-cache")
 //	handler := headers.New(h)(http.FileServer(http.Dir(".")))
+//
+// Used alone or stacked in any order with the module's other packages, it
+// changes no status code but a CORS preflight's (README, "The contract").
 package headers

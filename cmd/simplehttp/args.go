@@ -31,7 +31,7 @@ type config struct {
 	richListing    bool
 	hideDotfiles   bool
 	cgiTimeout     time.Duration
-	cgiMaxBody     int64 // --cgi-max-body; 0: cgi.DefaultMaxSpool
+	cgiMaxBody     int64          // --cgi-max-body; 0: cgi.DefaultMaxSpool
 	sendTimeout    *time.Duration // nil: defaultSendTimeout; 0: no send checks
 	minSendRate    *int64         // bytes/s; nil: defaultMinSendRate; 0: none
 	maxConns       int            // 0: derived from the descriptor limit

@@ -296,7 +296,7 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 		TLSPassword    string
 		ContentType    string
 		Precompressed  bool
-		SPA            bool `json:"spa"`
+		SPA            bool  `json:"spa"`
 		CGIMaxBody     int64 `json:"cgiMaxBody"`
 	}
 	require.NoError(t, json.Unmarshal(out, &results))
