@@ -18,27 +18,32 @@ import (
 	"github.com/simplehttp/simplehttp"
 )
 
-func newRouter(dir string) (http.Handler, error) {
+// newRouter returns the router and the file handler, which the caller
+// closes (it holds the directory open) once the router is no longer used.
+func newRouter(dir string) (http.Handler, *simplehttp.Handler, error) {
 	files, err := simplehttp.NewHandler(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r := chi.NewRouter()
 	r.Get("/", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "files are under /static/")
 	})
 	r.Mount("/static", http.StripPrefix("/static", files))
-	return r, nil
+	return r, files, nil
 }
 
 func main() {
 	dir := flag.String("d", ".", "directory to serve")
 	addr := flag.String("addr", "localhost:8080", "address to listen on")
 	flag.Parse()
-	r, err := newRouter(*dir)
+	r, files, err := newRouter(*dir)
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer files.Close()
 	log.Printf("serving %s on http://%s/static/", *dir, *addr)
-	log.Fatal(http.ListenAndServe(*addr, r))
+	if err := http.ListenAndServe(*addr, r); err != nil {
+		log.Print(err)
+	}
 }

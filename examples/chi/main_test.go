@@ -19,8 +19,9 @@ func TestRouter(t *testing.T) {
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "docs"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "docs", "index.html"), []byte("docs"), 0o644))
-	r, err := newRouter(dir)
+	r, files, err := newRouter(dir)
 	require.NoError(t, err)
+	defer func() { assert.NoError(t, files.Close()) }()
 	srv := httptest.NewServer(r)
 	defer srv.Close()
 
