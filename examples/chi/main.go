@@ -41,9 +41,8 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer files.Close()
 	log.Printf("serving %s on http://%s/static/", *dir, *addr)
-	if err := http.ListenAndServe(*addr, r); err != nil {
-		log.Print(err)
-	}
+	err = http.ListenAndServe(*addr, r)
+	files.Close()
+	log.Fatal(err)
 }
