@@ -134,8 +134,8 @@ var pageCases = []pageCase{
 				"Content-Encoding": "gzip", "Accept-Ranges": "bytes", "Set-Cookie": "a=b"} {
 				w.Header().Set(k, v)
 			}
-			http.Error(w, "Unsupported method ('PUT')", 501)
-		}}, wantStatus: 501,
+			http.Error(w, "Unsupported method ('PUT')", http.StatusNotImplemented)
+		}}, wantStatus: http.StatusNotImplemented,
 		wantHeader: headersWith("Allow", "GET, HEAD", "Set-Cookie", "a=b", "Etag", "", "Last-Modified", "", "Content-Encoding", "", "Accept-Ranges", "")},
 	{name: "an outer Cache-Control, ETag and Last-Modified do not survive onto a page",
 		h: handler{header: map[string]string{"Cache-Control": "public, max-age=31536000, immutable", "Etag": `"v1"`,
