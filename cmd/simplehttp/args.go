@@ -43,6 +43,7 @@ type config struct {
 	spa            bool
 	errorPages     []errorPage // --error-page, in the order given
 	help           bool        // -h/--help: print help and exit 0
+	version        bool        // --version: print the version and exit 0
 }
 
 // errorPage is one --error-page CODE=FILE: the file's bytes, read at
@@ -93,6 +94,7 @@ beyond Python's http.server:
   --script-timeout SECONDS
                         kill a CGI script that runs longer (default: 0, no
                         limit; needs --cgi)
+  --version             print the version and exit
   --cgi-max-body SIZE   refuse with 413 a chunked request body (one without
                         Content-Length) larger than SIZE for a CGI script
                         (bytes, or with K, M or G; default: 64M; needs --cgi)
@@ -160,6 +162,7 @@ func (o *option) name() string {
 
 var options = []*option{
 	{short: "-h", long: "--help", python312: true, apply: func(c *config, _ string) error { c.help = true; return nil }},
+	{long: "--version", apply: func(c *config, _ string) error { c.version = true; return nil }},
 	{long: "--cgi", python312: true, apply: func(c *config, _ string) error { c.cgi = true; return nil }},
 	{short: "-b", long: "--bind", takesValue: true, python312: true, apply: func(c *config, v string) error { c.bind = v; return nil }},
 	{short: "-d", long: "--directory", takesValue: true, python312: true, apply: func(c *config, v string) error { c.directory = v; return nil }},
@@ -461,7 +464,7 @@ func parseArgs(args []string) (config, error) {
 			}
 			i += consumed
 		}
-		if cfg.help {
+		if cfg.help || cfg.version {
 			return cfg, nil
 		}
 	}

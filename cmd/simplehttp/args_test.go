@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -101,6 +102,8 @@ var argCases = []struct {
 	{name: "bad port beats missing value", args: []string{"x", "-b"}, err: "argument port: invalid int value: 'x'"},
 	{name: "flag with value", args: []string{"--cgi=1"}, err: "argument --cgi: ignored explicit argument '1'"},
 	{name: "flag with empty value", args: []string{"--cgi="}, err: "argument --cgi: ignored explicit argument ''"},
+	{name: "version", args: []string{"--version", "x", "--nope"}, pythonDiffers: true, want: config{port: 8000, protocol: http10, version: true}},
+	{name: "version abbreviated", args: []string{"--vers"}, pythonDiffers: true, want: config{port: 8000, protocol: http10, version: true}},
 	{name: "help with value", args: []string{"--help=1"}, err: "argument -h/--help: ignored explicit argument '1'"},
 	{name: "short flags chained into a missing value", args: []string{"-hb"}, err: "argument -b/--bind: expected one argument"},
 	{name: "short flag with unknown letter", args: []string{"-hx"}, err: "argument -h/--help: ignored explicit argument 'x'"},
@@ -108,7 +111,7 @@ var argCases = []struct {
 	{name: "unknown short chain", args: []string{"-ch"}, err: "unrecognized arguments: -ch"},
 	{name: "ambiguous", args: []string{"--tls", "x"}, err: "ambiguous option: --tls could match --tls-cert, --tls-key, --tls-password-file"},
 	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key, --tls-password-file"},
-	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --hide-dotfiles, --script-timeout, --cgi-max-body, --header, --compress, --tls-password-file, --content-type, --precompressed, --spa, --error-page, --send-timeout, --min-send-rate, --max-connections"},
+	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --version, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --hide-dotfiles, --script-timeout, --cgi-max-body, --header, --compress, --tls-password-file, --content-type, --precompressed, --spa, --error-page, --send-timeout, --min-send-rate, --max-connections"},
 	// Python 3.12's own abbreviations keep their meaning beside our
 	// options (the mirror, which has ours too, finds them ambiguous).
 	{name: "he is help, as in Python 3.12", args: []string{"--he"}, pythonDiffers: true, want: config{port: 8000, protocol: http10, help: true}},
@@ -197,6 +200,21 @@ func TestRunHelp(t *testing.T) {
 	}
 }
 
+// TestRunVersion pins --version on the built binary: "simplehttp" and the
+// module version from the build info on stdout, exit 0, nothing served.
+func TestRunVersion(t *testing.T) {
+	out, err := exec.Command(binary(t), "--version", "8000").Output()
+	require.NoError(t, err, "exit status 0")
+	// A build in a checkout has no module version: "(devel)", then the
+	// commit when git recorded it.
+	assert.Regexp(t, `^simplehttp (v\d+\.\d+\.\d+\S*|\(devel\)( [0-9a-f]{40}(\+dirty)?)?)\n$`, string(out))
+
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 0, run([]string{"--vers"}, &stdout, &stderr, nil))
+	assert.Equal(t, "simplehttp "+version()+"\n", stdout.String())
+	assert.Empty(t, stderr.String())
+}
+
 // argparseMirror builds, with Python's own argparse, the parser of
 // `python3.12 -m http.server` (the same add_argument calls) plus our own
 // options, declared as Python 3.14 declares --tls-cert and --tls-key, and
@@ -211,6 +229,7 @@ def size(v):
 def parse(argv):
     p = argparse.ArgumentParser(prog='simplehttp',
         usage='simplehttp [-h] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-p VERSION] [port]')
+    p.add_argument('--version', action='store_true')
     p.add_argument('--cgi', action='store_true')
     p.add_argument('-b', '--bind', metavar='ADDRESS')
     p.add_argument('-d', '--directory')

@@ -88,6 +88,10 @@ func (c *command) run(args []string) int {
 		fmt.Fprint(c.stdout, help)
 		return 0
 	}
+	if cfg.version {
+		fmt.Fprintln(c.stdout, "simplehttp", version())
+		return 0
+	}
 
 	handler, files, err := c.handler(cfg)
 	if err != nil {
