@@ -5,19 +5,20 @@
 package oracle
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/simplehttp/simplehttp/internal/needs"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/simplehttp/simplehttp/internal/needs"
 	"github.com/simplehttp/simplehttp/internal/testutil"
 )
 
@@ -72,26 +73,24 @@ type Server struct {
 	stderr *testutil.SyncBuffer
 }
 
-// Start runs `python3 -m http.server -b 127.0.0.1 -d dir PORT` plus args
-// (for example "--cgi") on a free port, waits until it accepts connections,
-// and stops it when the test ends. It skips t when Python 3.12 is absent.
+// Start runs `python3 -m http.server -b 127.0.0.1 -d dir 0` plus args (for
+// example "--cgi"), reads the port Python bound from its banner, and stops
+// it when the test ends. Python picks the port itself, so the comparison
+// cannot talk to another process that took a port between our choosing
+// it and Python binding it. It skips t when Python 3.12 is absent.
 func Start(t testing.TB, dir string, args ...string) *Server {
 	t.Helper()
 	Require(t)
-	port, err := FreePort()
-	if err != nil {
-		t.Fatalf("oracle: %v", err)
-	}
 	argv := append([]string{"-m", "http.server", "-b", "127.0.0.1", "-d", dir}, args...)
-	argv = append(argv, fmt.Sprint(port))
-	s := &Server{
-		Addr:   fmt.Sprintf("127.0.0.1:%d", port),
-		stderr: &testutil.SyncBuffer{},
-	}
-	s.URL = "http://" + s.Addr
+	argv = append(argv, "0")
+	s := &Server{stderr: &testutil.SyncBuffer{}}
 	s.cmd = Command(context.Background(), argv...)
 	s.cmd.Dir = dir
 	s.cmd.Stderr = s.stderr
+	stdout, err := s.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatalf("oracle: %v", err)
+	}
 	if err := s.cmd.Start(); err != nil {
 		t.Fatalf("oracle: starting python: %v", err)
 	}
@@ -99,32 +98,41 @@ func Start(t testing.TB, dir string, args ...string) *Server {
 		_ = s.cmd.Process.Kill()
 		_ = s.cmd.Wait()
 	})
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", s.Addr, time.Second)
-		if err == nil {
-			c.Close()
-			return s
+	port := make(chan string, 1)
+	go func() {
+		// The banner, then nothing until Python exits; keep reading so
+		// that Python never blocks on a full pipe.
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := banner.FindStringSubmatch(sc.Text()); m != nil && m[1] == m[2] {
+				select {
+				case port <- m[1]:
+				default:
+				}
+			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("oracle: python did not listen on %s: %v; stderr: %s", s.Addr, err, s.Stderr())
+		close(port)
+	}()
+	select {
+	case p, ok := <-port:
+		if !ok {
+			t.Fatalf("oracle: python exited without its banner; stderr: %s", s.Stderr())
 		}
-		time.Sleep(20 * time.Millisecond)
+		s.Addr = "127.0.0.1:" + p
+	case <-time.After(15 * time.Second):
+		t.Fatalf("oracle: no banner from python in 15 s; stderr: %s", s.Stderr())
 	}
+	s.URL = "http://" + s.Addr
+	return s
 }
+
+// banner is the line Python's http.server prints once it listens, on
+// 127.0.0.1 or, with "-b ::" among the args, on :: (dual stack, so
+// 127.0.0.1 reaches it too).
+var banner = regexp.MustCompile(`^Serving HTTP on (?:127\.0\.0\.1|::) port ([1-9][0-9]*) \(http://(?:127\.0\.0\.1|\[::\]):([0-9]+)/\) \.\.\.$`)
 
 // Stderr returns what the server has written to stderr so far (its log).
 func (s *Server) Stderr() string { return s.stderr.String() }
-
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func FreePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
 
 // pyenvHas reports whether pyenv has Python version v installed.
 func pyenvHas(v string) bool {
