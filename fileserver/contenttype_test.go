@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -78,8 +80,9 @@ func TestContentType(t *testing.T) {
 }
 
 // guessTypeScript runs http.server's own guess_type with mimetypes' table
-// replaced by the embedded one (so the answer depends on the algorithm, not
-// on the host's /etc/mime.types), for each JSON name on stdin.
+// replaced by the embedded one, for each JSON name on stdin: it checks the
+// algorithm (overrides, suffixes, encodings, case) on any host, whatever
+// its /etc/mime.types; TestContentTypeTableIsPythons checks the table.
 const guessTypeScript = `
 import json, sys, mimetypes, http.server
 db = mimetypes.MimeTypes(filenames=())
@@ -98,10 +101,10 @@ names = json.load(sys.stdin)
 json.dump([h.guess_type(h, "/srv/www/" + n) for n in names], sys.stdout)
 `
 
-// TestContentTypeMatchesPython asks Python 3.12's http.server for the type
+// TestGuessTypeMatchesPython asks Python 3.12's http.server for the type
 // of every extension of the table, in both cases, with every encoding and
 // suffix, and the fixed cases above.
-func TestContentTypeMatchesPython(t *testing.T) {
+func TestGuessTypeMatchesPython(t *testing.T) {
 	oracle.Require(t)
 	names := pythonComparisonNames(t)
 	in, err := json.Marshal(names)
@@ -131,16 +134,125 @@ func TestContentTypeMatchesPython(t *testing.T) {
 	t.Logf("compared %d names with Python, %d differ", len(names), mismatches)
 }
 
-// TestEmbeddedTableMatchesShared checks that the embedded table is the
-// shared copy (when the shared directory is present).
-func TestEmbeddedTableMatchesShared(t *testing.T) {
-	shared, err := os.ReadFile("../../shared/python-mimetypes.tsv")
-	if err != nil {
-		t.Skipf("shared table not available: %v", err)
+// pythonTableScript reports, from Python 3.12's own mimetypes as
+// http.server uses it (mimetypes.init() with its default files, no table
+// of ours), the files it read, its built-in table, and the type
+// http.server's guess_type gives "x"+ext for every extension of the full
+// table, each as JSON.
+const pythonTableScript = `
+import json, os, sys, mimetypes, http.server
+mimetypes.init()
+h = http.server.SimpleHTTPRequestHandler
+def matchable(table):
+    return {k: v for k, v in table.items() if k == k.lower() and k.count(".") == 1}
+full = matchable(mimetypes.types_map)
+json.dump({
+    "read": [f for f in mimetypes.knownfiles if os.path.isfile(f)],
+    "builtin": matchable(mimetypes.MimeTypes(filenames=()).types_map[True]),
+    "table": full,
+    "served": {ext: h.guess_type(h, "/srv/www/x" + ext) for ext in full},
+}, sys.stdout)
+`
+
+// TestContentTypeTableIsPythons compares the embedded table with Python
+// 3.12's own mimetypes, nothing of ours loaded into it: the rows marked
+// "python" with its built-in table, and, where Python reads the
+// file the other rows come from (Debian's /etc/mime.types), the whole
+// table both ways and the type http.server serves for each extension. A
+// wrong, missing or extra entry fails it.
+func TestContentTypeTableIsPythons(t *testing.T) {
+	oracle.Require(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := oracle.Command(ctx, "-c", pythonTableScript)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, stderr.String())
+	var py struct {
+		Read    []string
+		Builtin map[string]string
+		Table   map[string]string
+		Served  map[string]string
 	}
-	ours, err := os.ReadFile("python-mimetypes.tsv")
+	require.NoError(t, json.Unmarshal(out, &py))
+
+	ours, bySource := embeddedTable(t)
+	t.Run("built in", func(t *testing.T) {
+		// A "python" row is Python's built-in entry; every built-in
+		// extension is in the table (as a "system" row where
+		// /etc/mime.types gives it another type).
+		require.NotEmpty(t, py.Builtin)
+		for ext, typ := range bySource["python"] {
+			assert.Equal(t, py.Builtin[ext], typ, "built-in type of %s", ext)
+		}
+		for ext := range py.Builtin {
+			assert.Contains(t, ours, ext, "built-in extension missing")
+		}
+	})
+	t.Run("with /etc/mime.types", func(t *testing.T) {
+		if len(py.Read) != 1 || py.Read[0] != "/etc/mime.types" {
+			t.Skipf("Python 3.12 reads %q here, not just /etc/mime.types, which the table's system rows come from", py.Read)
+		}
+		diffTables(t, py.Table, ours)
+		mismatches := 0
+		for ext, want := range py.Served {
+			if got := fileserver.ContentType("x" + ext); got != want {
+				mismatches++
+				if mismatches <= 20 {
+					t.Errorf("ContentType(%q) = %q, Python serves %q", "x"+ext, got, want)
+				}
+			}
+		}
+		t.Logf("compared %d extensions with Python's own mimetypes, %d differ", len(py.Served), mismatches)
+	})
+}
+
+// diffTables reports each extension whose type differs between Python's
+// table and ours, or that only one of them has (the first 20).
+func diffTables(t *testing.T, python, ours map[string]string) {
+	t.Helper()
+	var diffs []string
+	for ext, want := range python {
+		if got, ok := ours[ext]; !ok {
+			diffs = append(diffs, fmt.Sprintf("%s: missing (Python: %s)", ext, want))
+		} else if got != want {
+			diffs = append(diffs, fmt.Sprintf("%s: %s (Python: %s)", ext, got, want))
+		}
+	}
+	for ext, got := range ours {
+		if _, ok := python[ext]; !ok {
+			diffs = append(diffs, fmt.Sprintf("%s: %s, not in Python's table", ext, got))
+		}
+	}
+	slices.Sort(diffs)
+	if len(diffs) > 0 {
+		t.Errorf("%d entries differ from Python's, the first: %s", len(diffs), strings.Join(diffs[:min(len(diffs), 20)], "; "))
+	}
+}
+
+// embeddedTable reads the embedded table: extension → type, all rows and
+// by source ("python", "system").
+func embeddedTable(t *testing.T) (map[string]string, map[string]map[string]string) {
+	t.Helper()
+	data, err := os.ReadFile("python-mimetypes.tsv")
 	require.NoError(t, err)
-	assert.Equal(t, string(shared), string(ours))
+	all := map[string]string{}
+	bySource := map[string]map[string]string{}
+	for line := range strings.Lines(string(data)) {
+		line = strings.TrimRight(line, "\n")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		require.Len(t, f, 3, "row %q", line)
+		all[f[0]] = f[1]
+		if bySource[f[2]] == nil {
+			bySource[f[2]] = map[string]string{}
+		}
+		bySource[f[2]][f[0]] = f[1]
+	}
+	return all, bySource
 }
 
 func pythonComparisonNames(t *testing.T) []string {

@@ -1,9 +1,16 @@
 package pystatus
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simplehttp/simplehttp/internal/oracle"
 )
 
 func TestLookup(t *testing.T) {
@@ -26,4 +33,39 @@ func TestLookup(t *testing.T) {
 		assert.Equal(t, tt.explain, s.Explain, tt.code)
 	}
 	assert.Len(t, statuses, 62)
+}
+
+// TestTableIsPythons compares the whole table with the one Python 3.12's
+// http.server answers from, BaseHTTPRequestHandler.responses (built from
+// http.HTTPStatus): the same codes, phrases and explanations.
+func TestTableIsPythons(t *testing.T) {
+	oracle.Require(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	const script = `
+import json, sys, http, http.server
+responses = http.server.BaseHTTPRequestHandler.responses
+assert set(responses) == set(http.HTTPStatus)
+json.dump({int(c): [p, e] for c, (p, e) in responses.items()}, sys.stdout)
+`
+	var stderr bytes.Buffer
+	cmd := oracle.Command(ctx, "-c", script)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, stderr.String())
+	var py map[int][2]string
+	require.NoError(t, json.Unmarshal(out, &py))
+	require.NotEmpty(t, py)
+
+	for code, want := range py {
+		got, ok := Lookup(code)
+		if assert.True(t, ok, "%d is Python's, not ours", code) {
+			assert.Equal(t, want[0], got.Phrase, "phrase of %d", code)
+			assert.Equal(t, want[1], got.Explain, "explanation of %d", code)
+		}
+	}
+	for code := range statuses {
+		_, ok := py[code]
+		assert.True(t, ok, "%d is ours, not Python's", code)
+	}
 }
