@@ -65,6 +65,11 @@ grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r file; do
   done
 done
 
+# The benchmark script's smoke test: that bench/run works end to end (it
+# installs wrk and nginx, or says it goes without), not how fast anything is.
+echo "bench/run --quick"
+bash bench/run --quick
+
 echo "tests that need a tool outside Go:"
 for tool in python3.12 strace chromium curl openssl; do
   ran=$(awk -F'\t' -v t="$tool" '$1==t && $2=="ran" {print $3}' "$needslog" | sort -u | wc -l)

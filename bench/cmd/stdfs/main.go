@@ -1,14 +1,16 @@
 // Command stdfs serves a directory with nothing but net/http's
-// [http.FileServer]: the reference point bench/compare.sh measures Python's
+// [http.FileServer]: the reference point bench/run measures Python's
 // http.server and simplehttp against. It writes no access log.
 //
-//	stdfs [-b ADDRESS] [-d DIRECTORY] [-keep-alive=false] [port]
+//	stdfs [-b ADDRESS] [-d DIRECTORY] [-keep-alive=false] [-cgi DIR] [port]
 //
 // The arguments mirror simplehttp's: port 0 picks a free port, and the
 // first line on standard output is the same "Serving HTTP on HOST port N
 // (URL) ..." banner, so a script can read the port from it. With
 // -keep-alive=false every connection carries one request, as Python's
-// HTTP/1.0 server does. SIGINT or SIGTERM stops it.
+// HTTP/1.0 server does. With -cgi, each file of DIR also runs at
+// /cgi-bin/NAME through net/http/cgi (the CGI reference of bench/run).
+// SIGINT or SIGTERM stops it.
 package main
 
 import (
@@ -19,8 +21,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cgi"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
@@ -42,6 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	bind := flags.String("b", "", "bind to this `address` (default: all interfaces)")
 	dir := flags.String("d", ".", "serve this `directory`")
 	keepAlive := flags.Bool("keep-alive", true, "keep connections open between requests")
+	cgiDir := flags.String("cgi", "", "also run every executable in this `directory` with net/http/cgi, at /cgi-bin/NAME")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -62,8 +67,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	mux := http.NewServeMux()
+	mux.Handle("/", http.FileServer(http.Dir(*dir)))
+	if *cgiDir != "" {
+		entries, err := os.ReadDir(*cgiDir)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if e.Type().IsRegular() {
+				name := "/cgi-bin/" + e.Name()
+				mux.Handle(name, &cgi.Handler{Path: filepath.Join(*cgiDir, e.Name()), Root: name})
+			}
+		}
+	}
 	srv := &http.Server{
-		Handler:           http.FileServer(http.Dir(*dir)),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	srv.SetKeepAlivesEnabled(*keepAlive)
