@@ -141,6 +141,7 @@ type config struct {
 	abs     string                                 // the directory, absolute
 	stat    func(name string) (fs.FileInfo, error) // follows links; name is slash-separated, relative
 	open    func(name string) (*os.File, error)    // opens name with O_PATH, following links as stat does
+	openDir func(name string) (*os.File, error)    // opens directory name for reading, following links as stat does
 	baseEnv []string                               // the allowlisted part of the server's environment
 	cred    *credential                            // whom scripts run as; nil: the server's user
 	runAs   runAs                                  // whose permissions the executable test checks
@@ -243,6 +244,9 @@ func (c *config) init(root *os.Root) error {
 		c.open = func(name string) (*os.File, error) {
 			return os.OpenFile(filepath.Join(abs, filepath.FromSlash(name)), oPath, 0)
 		}
+		c.openDir = func(name string) (*os.File, error) {
+			return os.OpenFile(filepath.Join(abs, filepath.FromSlash(name)), os.O_RDONLY|oDirectory, 0)
+		}
 	} else {
 		c.stat = root.Stat
 		c.open = func(name string) (*os.File, error) {
@@ -259,6 +263,9 @@ func (c *config) init(root *os.Root) error {
 			// link to a FIFO cannot hang the request).
 			f.Close()
 			return root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+		}
+		c.openDir = func(name string) (*os.File, error) {
+			return root.OpenFile(name, os.O_RDONLY|oDirectory, 0)
 		}
 	}
 
@@ -378,7 +385,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, msg, code)
 		return
 	}
-	defer s.exe.Close()
+	defer closeAll(s.exe, s.dir)
 	h.serveScript(w, r, s)
 }
 
@@ -399,6 +406,7 @@ type script struct {
 	pathInfo string   // PATH_INFO: "" or "/more/path"
 	file     string   // the script's name on disk, absolute (SCRIPT_FILENAME)
 	exe      *os.File // the script itself, opened with O_PATH: what is run
+	dir      *os.File // its directory, where it runs; nil: by name
 }
 
 // lookup finds the script a CGI path names: it walks down rest while the
@@ -454,8 +462,18 @@ func (c *config) lookup(dir, rest string) (s script, code int, msg string, err e
 		f.Close()
 		return s, http.StatusForbidden, "CGI script is not executable (" + pyrepr.String(s.name) + ")", nil
 	}
+	// The script's directory, its working directory, is opened too, so
+	// that it is the one the script was found in even if the served
+	// directory has been renamed since. Where it cannot be opened for
+	// reading (a directory the server may only search), the script
+	// changes to it by name.
+	wd, err := c.openDir(path.Dir(rel))
+	if httperr.Transient(err) {
+		f.Close()
+		return s, 0, "", err
+	}
 	s.file = filepath.Join(c.abs, filepath.FromSlash(rel))
-	s.exe = f
+	s.exe, s.dir = f, wd
 	return s, 0, "", nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"syscall"
 	"unsafe"
 )
@@ -19,6 +20,23 @@ const oPath = 0x200000
 // execPath runs the file open as the child's descriptor 3 (the first of
 // exec.Cmd's ExtraFiles).
 const execPath = "/proc/self/fd/3"
+
+const oDirectory = syscall.O_DIRECTORY
+
+// fdPath names the file f has open, for a child process before it execs
+// (it has our descriptors until then): "/proc/self/fd/N"; "" for a nil f.
+func fdPath(f *os.File) string {
+	if f == nil {
+		return ""
+	}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return ""
+	}
+	p := ""
+	_ = rc.Control(func(fd uintptr) { p = "/proc/self/fd/" + strconv.FormatUint(uint64(fd), 10) })
+	return p
+}
 
 // start starts cmd in a process group of its own, as cred when not nil,
 // with no supplementary groups.

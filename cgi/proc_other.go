@@ -14,9 +14,12 @@ import (
 const supported = false
 
 const (
-	oPath    = 0
-	execPath = ""
+	oPath      = 0
+	oDirectory = 0
+	execPath   = ""
 )
+
+func fdPath(*os.File) string { return "" }
 
 var errUnsupported = errors.New("cgi: not supported on this system")
 

@@ -220,12 +220,18 @@ func (h *handler) start(r *http.Request, rc *http.ResponseController, s *script,
 	}
 	// The script is run from the descriptor lookup checked, which the
 	// child holds as fd 3 (kept open across exec: an interpreter named by
-	// "#!" opens the script by that name).
+	// "#!" opens the script by that name), in the directory lookup
+	// opened, which the child changes to while it still has our
+	// descriptors.
+	dir := filepath.Dir(s.file)
+	if wd := fdPath(s.dir); wd != "" {
+		dir = wd
+	}
 	p.cmd = &exec.Cmd{
 		Path:       execPath,
 		Args:       args,
 		Env:        h.environ(r, s, length),
-		Dir:        filepath.Dir(s.file),
+		Dir:        dir,
 		Stdout:     outW,
 		Stderr:     errW,
 		ExtraFiles: []*os.File{s.exe},
