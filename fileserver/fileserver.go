@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/felixge/httpsnoop"
-
 	"github.com/simplehttp/simplehttp/internal/httperr"
 	"github.com/simplehttp/simplehttp/internal/indexpage"
 	"github.com/simplehttp/simplehttp/internal/precond"
@@ -182,14 +180,22 @@ func openFailed(w http.ResponseWriter, err error) {
 // serveFile sends the open regular file f.
 func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string, f fs.File, info fs.FileInfo) {
 	header := w.Header()
+	// The headers set here share one array of values, each a slice of it
+	// bounded by its capacity (appending to one cannot reach another):
+	// one allocation instead of one per header.
+	vals := make([]string, 0, 5)
+	set := func(key, value string) {
+		vals = append(vals, value)
+		header[key] = vals[len(vals)-1 : len(vals) : len(vals)]
+	}
 	if _, ok := header["Content-Type"]; !ok {
-		header.Set("Content-Type", h.contentType(name))
+		set("Content-Type", h.contentType(name))
 	}
 	modtime := info.ModTime()
 	if !modtime.IsZero() {
 		// Set here because ServeContent leaves out the Unix epoch, which
 		// Python sends like any other date.
-		header.Set("Last-Modified", modtime.UTC().Format(http.TimeFormat))
+		set("Last-Modified", modtime.UTC().Format(http.TimeFormat))
 	}
 	content, seekable := f.(io.ReadSeeker)
 	if seekable && !h.python {
@@ -200,7 +206,7 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 				return
 			}
 			if tag != "" {
-				header.Set("Etag", tag)
+				set("Etag", tag)
 			}
 		}
 	}
@@ -210,20 +216,34 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	if !seekable {
 		// Without Seek there are no ranges; send the bytes as Python does,
 		// but never more than announced if the file has grown since.
-		header.Set("Content-Length", strconv.FormatInt(info.Size(), 10))
+		set("Content-Length", strconv.FormatInt(info.Size(), 10))
 		w.WriteHeader(http.StatusOK)
 		if r.Method != http.MethodHead {
 			_, _ = io.CopyN(w, f, info.Size())
 		}
 		return
 	}
-	if h.python {
-		w = httpsnoop.Wrap(w, httpsnoop.Hooks{WriteHeader: dropAcceptRanges(w)})
-	}
 	if osf, ok := f.(*os.File); ok {
 		// ServeContent learns the size by seeking to the end and back:
 		// two system calls that fstat has made needless.
-		content = &sizedFile{File: osf, size: info.Size()}
+		content = &sizedFile{File: osf, size: info.Size(), info: info}
+	}
+	if _, ranged := r.Header["Range"]; !ranged || h.python {
+		// The whole file (Python ignores Range), as ServeContent sends
+		// it: Accept-Ranges (not Python's), Content-Length unless a
+		// Content-Encoding was set in front, the bytes; the
+		// preconditions are answered already.
+		if !h.python {
+			set("Accept-Ranges", "bytes")
+		}
+		if header.Get("Content-Encoding") == "" {
+			set("Content-Length", strconv.FormatInt(info.Size(), 10))
+		}
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			_, _ = io.CopyN(w, content, info.Size())
+		}
+		return
 	}
 	// The preconditions are answered; ServeContent is left the ranges.
 	http.ServeContent(w, h.rangeRequest(r), "", modtime, content)
@@ -255,15 +275,4 @@ func (h *handler) rangeRequest(r *http.Request) *http.Request {
 		delete(r2.Header, "If-Range")
 	}
 	return r2
-}
-
-// dropAcceptRanges removes the Accept-Ranges header ServeContent always
-// adds, for WithPythonHeaders.
-func dropAcceptRanges(w http.ResponseWriter) func(httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
-	return func(next httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
-		return func(code int) {
-			w.Header().Del("Accept-Ranges")
-			next(code)
-		}
-	}
 }
