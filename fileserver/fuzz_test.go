@@ -12,7 +12,7 @@ import (
 )
 
 // fuzzContentTypeSeeds are hand seeds for FuzzContentType (also compared
-// with Python in TestContentTypeMatchesPython).
+// with Python in TestGuessTypeMatchesPython).
 var fuzzContentTypeSeeds = []string{
 	"a.txt", "x.tgz", "t.txt.br", ".hidden", "A.TXT", "x.tar.gz", "x.svgz.gz",
 	"a/b.c/d", "...", "x.", "x.\u0130", "x.\u212Aml", "\xff.txt", "a.t\x00xt",

@@ -86,7 +86,7 @@ func TestRedirectUnderPrefix(t *testing.T) {
 
 // TestRedirectAbsoluteForm checks a request target in absolute form
 // ("GET http://host/dir"), which Go accepts: the Location is still the
-// path plus "/".
+// path plus "/", never the host the target names.
 func TestRedirectAbsoluteForm(t *testing.T) {
 	f := newFixture(t)
 	h := http.StripPrefix("/p", fileserver.New(rootFS(t, f.dir).FS()))
@@ -102,6 +102,13 @@ func TestRedirectAbsoluteForm(t *testing.T) {
 			assert.Equal(t, tt.location, res.Header.Get("Location"))
 		})
 	}
+	// Leading empty segments are dropped, as Python drops them from a
+	// path: the Location never starts with "//" (another host).
+	t.Run("https://example.test//dir", func(t *testing.T) {
+		res := serve(t, fileserver.New(rootFS(t, f.dir).FS()), "GET", "https://example.test//dir")
+		assert.Equal(t, http.StatusMovedPermanently, res.StatusCode)
+		assert.Equal(t, "/dir/", res.Header.Get("Location"))
+	})
 }
 
 // TestRedirectWithoutRequestURI covers handlers called directly with a

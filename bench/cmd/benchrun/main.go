@@ -1,21 +1,26 @@
 // Command benchrun measures simplehttp side by side with Go's
 // http.FileServer and net/http/cgi (bench/cmd/stdfs), nginx and Python
-// 3.12's http.server, all on 127.0.0.1, and prints a markdown table of
-// medians, ranges and ratios. bench/run installs its tools and runs it.
+// 3.12's http.server, all on 127.0.0.1, and prints markdown tables of
+// medians, ranges and ratios, then issue 12's targets, each met or missed.
+// bench/run installs its tools, builds it and runs it.
 //
 //	benchrun [-quick] [-runs N] [-duration D]
 //
 // Every workload of issue 12 runs interleaved: each repetition runs every
 // server in turn, so that noise on a shared machine hits them alike. The
 // load generator is wrk (-t1, keep-alive) when it is installed, else a
-// Go client in this program (said in the output). Servers missing from
-// the machine (nginx, Python 3.12) are left out with a note. -quick is a
-// smoke test of the whole procedure in well under two minutes: short runs,
-// smaller fixtures, one repetition; its figures mean nothing.
+// Go client in this program (said in the output); downloads use curl, else
+// a Go client. Servers missing from the machine (nginx, Python 3.12) are
+// left out with a note. -quick is a smoke test of the whole procedure in
+// well under two minutes: short runs, smaller fixtures, one repetition; its
+// figures mean nothing.
 //
 // It exits non-zero only when it cannot do its job: a build fails, a
-// server does not start, or a server answers a workload wrongly before the
-// measurements.
+// server does not start, or a server answers a workload wrongly. A slow
+// machine makes slow figures, never a failure: every wait is bounded, but
+// generously. Every server runs in a process group of its own and is
+// killed, group and all, when benchrun ends, on SIGINT, SIGTERM or SIGHUP
+// too (and, should benchrun itself be killed, by the kernel: Pdeathsig).
 package main
 
 import (
@@ -31,8 +36,10 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,9 +62,26 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchrun: -runs must be 1-10 and -duration 1s-2m")
 		os.Exit(2)
 	}
-	b := &bench{config: cfg}
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &bench{config: cfg, ctx: ctx}
+
+	// On a signal: stop every server, remove the fixtures, exit. The
+	// servers are in process groups of their own, so a Ctrl-C on the
+	// terminal does not reach them: this does.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		sig := <-sigs
+		fmt.Fprintf(os.Stderr, "benchrun: %v: stopping the servers\n", sig)
+		cancel()
+		b.stopAll()
+		b.removeWork()
+		os.Exit(128 + int(sig.(syscall.Signal)))
+	}()
+
 	err := b.run()
 	b.stopAll()
+	b.removeWork()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchrun:", err)
 		os.Exit(1)
@@ -72,32 +96,68 @@ type config struct {
 
 type bench struct {
 	config
+	ctx             context.Context // canceled on a signal
 	repo, work, bin string
-	servers         []*server
 	notes           []string
-	wrk             bool
+	wrk, curl       bool
+	results         map[string]float64 // medians, by key, for the targets
+
+	mu      sync.Mutex // guards servers, against the signal handler
+	servers []*server
 }
 
-// A server is one running server process.
+// A server is one running server process (nginx: its master).
 type server struct {
 	name string
 	url  string
 	cmd  *exec.Cmd
 	log  *os.File
+	done chan struct{} // closed once the process has been waited for
 }
+
+// launch starts cmd in a process group of its own (so that the whole
+// group can be killed: nginx's worker, CGI scripts), which the kernel
+// kills should benchrun die without cleaning up, and waits for it in the
+// background.
+func launch(name string, cmd *exec.Cmd) (*server, error) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", name, err)
+	}
+	s := &server{name: name, cmd: cmd, done: make(chan struct{})}
+	go func() {
+		_ = cmd.Wait()
+		close(s.done)
+	}()
+	return s, nil
+}
+
+// The columns of the tables, in order.
+const (
+	colOurs = iota
+	colRef
+	colNginx
+	colPython
+	nCols
+)
+
+var colNames = [nCols]string{"simplehttp", "FileServer / net/http/cgi", "nginx", "Python 3.12"}
 
 func (b *bench) run() error {
 	var err error
+	b.results = map[string]float64{}
 	b.repo, err = os.Getwd()
 	if err != nil {
 		return err
 	}
-	b.work, err = os.MkdirTemp("", "simplehttp-bench-")
+	work, err := os.MkdirTemp("", "simplehttp-bench-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(b.work)
-	// nginx workers and CGI scripts run as other users: open the tree.
+	b.mu.Lock()
+	b.work = work
+	b.mu.Unlock()
+	// nginx workers and Python's CGI scripts run as other users: open the tree.
 	if err := os.Chmod(b.work, 0o755); err != nil {
 		return err
 	}
@@ -110,10 +170,15 @@ func (b *bench) run() error {
 	if err := sizes.err; err != nil {
 		return err
 	}
-	_, wrkErr := exec.LookPath("wrk")
-	b.wrk = wrkErr == nil
-	if !b.wrk {
-		b.note("wrk is not installed: load comes from this program's Go client, which costs the servers' CPU more than wrk does")
+	if _, err := exec.LookPath("wrk"); err == nil {
+		b.wrk = true
+	} else {
+		b.note("wrk is not installed: the load comes from this program's Go client, which takes more of the CPU the servers share with it than wrk does; ratios are rougher")
+	}
+	if _, err := exec.LookPath("curl"); err == nil {
+		b.curl = true
+	} else {
+		b.note("curl is not installed: downloads are read by this program's Go client")
 	}
 
 	ours, err := b.start("simplehttp", filepath.Join(b.bin, "simplehttp"), "-p", "HTTP/1.1", "--cgi", "-b", "127.0.0.1", "-d", dir, "0")
@@ -131,74 +196,111 @@ func (b *bench) run() error {
 	nginx, err := b.startNginx(dir)
 	if err != nil {
 		b.note("nginx left out: " + err.Error())
+		nginx = nil
 	}
 	python, err := b.startPython(dir)
 	if err != nil {
 		b.note("Python 3.12 left out: " + err.Error())
+		python = nil
 	}
 
 	gz := http.Header{"Accept-Encoding": {"gzip"}}
 	workloads := []workload{
-		{name: "1 KiB file, 32 conns", path: "/1k.bin", conns: 32, size: 1 << 10, servers: []*server{ours, ref, nginx, python}},
-		{name: "100 KiB file, 32 conns", path: "/100k.bin", conns: 32, size: 100 << 10, servers: []*server{ours, ref, nginx, python}},
-		{name: fmt.Sprintf("%d-entry listing, 1 conn", sizes.listing), path: "/list/", conns: 1, servers: []*server{ours, ref, nginx, python}},
-		{name: "CGI hello, 8 conns", path: "/cgi-bin/hello.sh", conns: 8, servers: []*server{ours, ref, python}},
-		{name: "100 KiB JS, gzip on the fly, 32 conns", path: "/live.js", conns: 32, header: gz, servers: []*server{oursGz, nginx}},
-		{name: "100 KiB JS, precompressed .gz, 32 conns", path: "/app.js", conns: 32, header: gz, servers: []*server{oursGz, nginx}},
+		{key: "1k", name: "1 KiB file, 32 conns", path: "/1k.bin", conns: 32, size: 1 << 10, servers: [nCols]*server{ours, ref, nginx, python}},
+		{key: "100k", name: "100 KiB file, 32 conns", path: "/100k.bin", conns: 32, size: 100 << 10, servers: [nCols]*server{ours, ref, nginx, python}},
+		{key: "list", name: fmt.Sprintf("%d-entry listing, 1 conn", sizes.listing), path: "/list/", conns: 1, servers: [nCols]*server{ours, ref, nginx, python}},
+		{key: "cgi", name: "CGI hello (/bin/sh), 8 conns", path: "/cgi-bin/hello.sh", conns: 8, servers: [nCols]*server{ours, ref, nil, python}},
+		{key: "gzlive", name: "100 KiB JS, `Accept-Encoding: gzip`, on the fly (`--compress`; nginx `gzip on`), 32 conns", path: "/live.js", conns: 32, header: gz, servers: [nCols]*server{oursGz, nil, nginx, nil}},
+		{key: "gzstatic", name: "100 KiB JS, `Accept-Encoding: gzip`, `.gz` sidecar (`--precompressed`; nginx `gzip_static`), 32 conns", path: "/app.js", conns: 32, header: gz, servers: [nCols]*server{oursGz, nil, nginx, nil}},
 	}
 	for i := range workloads {
-		workloads[i].servers = slices.DeleteFunc(workloads[i].servers, func(s *server) bool { return s == nil })
-		if err := workloads[i].check(); err != nil {
+		if err := b.check(&workloads[i]); err != nil {
 			return err
 		}
 	}
 
-	fmt.Printf("# simplehttp side by side (%s, %d run(s) of %s each, load: %s)\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 MST"), b.runs, b.duration, map[bool]string{true: "wrk -t1", false: "Go client"}[b.wrk])
-	results := make([][][]float64, len(workloads)) // workload, server, run
-	for i, w := range workloads {
-		results[i] = make([][]float64, len(w.servers))
+	load := map[bool]string{true: "wrk -t1, keep-alive", false: "Go client, keep-alive"}[b.wrk]
+	fmt.Printf("# simplehttp side by side\n\n%s UTC; %d run(s) of %s per workload and server, interleaved; load: %s; %d CPUs; load average before: %s\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04"), b.runs, b.duration, load, runtime.NumCPU(), loadavg())
+	if b.quick {
+		fmt.Print("**--quick: a smoke test of the procedure; these figures mean nothing.**\n\n")
 	}
+
+	results := make([][nCols][]float64, len(workloads)) // workload, column, run
 	for run := 0; run < b.runs; run++ {
 		for i, w := range workloads {
-			for j, s := range w.servers {
+			for c, s := range w.servers {
+				if s == nil {
+					continue
+				}
+				fmt.Fprintf(os.Stderr, "run %d/%d: %s: %s\n", run+1, b.runs, w.name, s.name)
 				rate, err := b.load(s.url+w.path, w.conns, w.header)
 				if err != nil {
 					return fmt.Errorf("%s, %s: %w", w.name, s.name, err)
 				}
-				results[i][j] = append(results[i][j], rate)
+				results[i][c] = append(results[i][c], rate)
 			}
 		}
 	}
-	fmt.Println("## Requests per second (median, min–max)")
+	fmt.Println("## Requests per second: median (min–max)")
 	fmt.Println()
-	fmt.Println("| workload | server | req/s | simplehttp ÷ this |")
-	fmt.Println("|---|---|---|---|")
+	tableHead("workload")
 	for i, w := range workloads {
-		first := median(results[i][0])
-		for j, s := range w.servers {
-			ratio := "–"
-			if j > 0 {
-				ratio = fmt.Sprintf("%.2f×", first/median(results[i][j]))
+		var cells [nCols]string
+		var medians [nCols]float64
+		for c := range nCols {
+			if len(results[i][c]) > 0 {
+				cells[c] = spread(results[i][c], fmtRate)
+				medians[c] = median(results[i][c])
+				b.results[w.key+"/"+strconv.Itoa(c)] = medians[c]
 			}
-			fmt.Printf("| %s | %s | %s | %s |\n", w.name, s.name, spread(results[i][j], "%.0f"), ratio)
 		}
+		tableRow(w.name, cells, medians)
 	}
 	fmt.Println()
 
-	if err := b.firstListing(dir, sizes); err != nil {
+	if err := b.measurements(dir, sizes, ours, ref, nginx, python); err != nil {
 		return err
 	}
-	if err := b.download(sizes.big, ours, ref, nginx); err != nil {
-		return err
+	b.targets(sizes)
+	if len(b.notes) > 0 {
+		fmt.Println("Notes:")
+		fmt.Println()
+		for _, n := range b.notes {
+			fmt.Println("- " + n)
+		}
+		fmt.Println()
 	}
-	if err := b.idle(dir); err != nil {
-		return err
-	}
-	for _, n := range b.notes {
-		fmt.Println("- note:", n)
-	}
+	fmt.Printf("Load average after: %s\n", loadavg())
 	return nil
+}
+
+// tableHead prints the header of a table with the server columns and the
+// ratios of simplehttp to each other server.
+func tableHead(first string) {
+	fmt.Printf("| %s | %s | simplehttp ÷ FileServer | ÷ nginx | ÷ Python |\n", first, strings.Join(colNames[:], " | "))
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|")
+}
+
+// tableRow prints one row: the cells, then simplehttp's median divided by
+// each other server's (for a lower-is-better quantity too: the label says
+// which way is better).
+func tableRow(label string, cells [nCols]string, medians [nCols]float64) {
+	row := []string{label}
+	for _, c := range cells {
+		if c == "" {
+			c = "–"
+		}
+		row = append(row, c)
+	}
+	for c := colRef; c < nCols; c++ {
+		if medians[colOurs] == 0 || medians[c] == 0 {
+			row = append(row, "–")
+			continue
+		}
+		row = append(row, fmt.Sprintf("%.2f×", medians[colOurs]/medians[c]))
+	}
+	fmt.Println("| " + strings.Join(row, " | ") + " |")
 }
 
 func (b *bench) note(s string) { b.notes = append(b.notes, s) }
@@ -206,9 +308,12 @@ func (b *bench) note(s string) { b.notes = append(b.notes, s) }
 // build builds the command and the reference server.
 func (b *bench) build() error {
 	for _, pkg := range []struct{ out, pkg string }{{"simplehttp", "./cmd/simplehttp"}, {"stdfs", "./bench/cmd/stdfs"}} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(b.bin, pkg.out), pkg.pkg)
+		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Minute)
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(b.bin, pkg.out), pkg.pkg)
 		cmd.Dir = b.repo
-		if out, err := cmd.CombinedOutput(); err != nil {
+		out, err := cmd.CombinedOutput()
+		cancel()
+		if err != nil {
 			return fmt.Errorf("go build %s: %v\n%s", pkg.pkg, err, out)
 		}
 	}
@@ -245,7 +350,8 @@ func (b *bench) fixtures(dir string) (s fixtureSizes) {
 		must(os.WriteFile(filepath.Join(dir, "biglist/many", fmt.Sprintf("entry-%06d.dat", i)), nil, 0o644))
 	}
 	must(os.WriteFile(filepath.Join(dir, "cgi-bin", "hello.sh"), []byte("#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhello\\n'\n"), 0o755))
-	js := javascript(100 << 10)
+	js, err := sourceText(b.repo, 100<<10)
+	must(err)
 	must(os.WriteFile(filepath.Join(dir, "live.js"), js, 0o644))
 	must(os.WriteFile(filepath.Join(dir, "app.js"), js, 0o644))
 	var zb bytes.Buffer
@@ -265,13 +371,39 @@ func (b *bench) fixtures(dir string) (s fixtureSizes) {
 	return s
 }
 
-// javascript returns n bytes of text that compresses as real source does.
-func javascript(n int) []byte {
-	var b bytes.Buffer
-	for i := 0; b.Len() < n; i++ {
-		fmt.Fprintf(&b, "export function handler%d(request, options = {}) {\n  const url = new URL(request.url, location.href);\n  if (url.searchParams.has(%q)) { return fetch(url, { ...options, cache: 'no-store' }); }\n  return cache.match(request).then((r) => r || fetch(request));\n}\n", i, fmt.Sprint("key", i%97))
+// sourceText returns n bytes of program text that compresses as real
+// source does (about 4× with gzip): this module's own Go files, in name
+// order, repeated if need be.
+func sourceText(repo string, n int) ([]byte, error) {
+	var files []string
+	err := filepath.WalkDir(repo, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != repo && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return b.Bytes()[:n]
+	slices.Sort(files)
+	var b bytes.Buffer
+	for i := 0; b.Len() < n && len(files) > 0; i++ {
+		data, err := os.ReadFile(files[i%len(files)])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(data)
+	}
+	if b.Len() < n {
+		return nil, errors.New("no Go source files to make the compressible file from")
+	}
+	return b.Bytes()[:n], nil
 }
 
 // banner is the first line every server prints: "Serving HTTP on HOST
@@ -281,6 +413,19 @@ var banner = regexp.MustCompile(`^Serving HTTP on \S+ port (\d+) `)
 // start runs a server that prints the banner on stdout and waits for it.
 func (b *bench) start(name, path string, args ...string) (*server, error) {
 	return b.startCmd(name, exec.Command(path, args...))
+}
+
+// add records a started server, or kills it at once when benchrun is
+// stopping.
+func (b *bench) add(s *server) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ctx.Err() != nil {
+		kill(s)
+		return b.ctx.Err()
+	}
+	b.servers = append(b.servers, s)
+	return nil
 }
 
 func (b *bench) startCmd(name string, cmd *exec.Cmd) (*server, error) {
@@ -293,12 +438,15 @@ func (b *bench) startCmd(name string, cmd *exec.Cmd) (*server, error) {
 		return nil, err
 	}
 	cmd.Stderr = log // the access log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s: %w", name, err)
+	s, err := launch(name, cmd)
+	if err != nil {
+		log.Close()
+		return nil, err
 	}
-	s := &server{name: name, cmd: cmd, log: log}
-	b.servers = append(b.servers, s)
+	s.log = log
+	if err := b.add(s); err != nil {
+		return nil, err
+	}
 	port := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -315,19 +463,25 @@ func (b *bench) startCmd(name string, cmd *exec.Cmd) (*server, error) {
 	case p := <-port:
 		s.url = "http://127.0.0.1:" + p
 		return s, nil
-	case <-time.After(20 * time.Second):
-		return nil, fmt.Errorf("%s printed no banner in 20 s", name)
+	case <-s.done:
+		return nil, fmt.Errorf("%s exited at start: %v", name, s.cmd.ProcessState)
+	case <-time.After(30 * time.Second):
+		return nil, fmt.Errorf("%s printed no banner in 30 s", name)
 	}
 }
 
 func (b *bench) startPython(dir string) (*server, error) {
 	env := append(os.Environ(), "PYENV_VERSION=3.12.1")
-	check := exec.Command("python3", "--version")
+	check := exec.Command("python3", "-c", "import sys; print(sys.version.split()[0]); print(sys.executable)")
 	check.Env = env
-	if out, err := check.CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "Python 3.12") {
-		return nil, fmt.Errorf("PYENV_VERSION=3.12.1 python3 is not Python 3.12 (%q)", bytes.TrimSpace(out))
+	out, err := check.Output()
+	lines := strings.Fields(string(out))
+	if err != nil || len(lines) != 2 || !strings.HasPrefix(lines[0], "3.12.") {
+		return nil, fmt.Errorf("PYENV_VERSION=3.12.1 python3 is not Python 3.12 (%q, %v)", bytes.TrimSpace(out), err)
 	}
-	cmd := exec.Command("python3", "-u", "-m", "http.server", "--cgi", "-b", "127.0.0.1", "-d", dir, "0")
+	// The interpreter itself, not pyenv's shim, so that the process is
+	// Python's from the start.
+	cmd := exec.Command(lines[1], "-u", "-m", "http.server", "--cgi", "-b", "127.0.0.1", "-d", dir, "0")
 	cmd.Env = env
 	cmd.Dir = dir
 	return b.startCmd("Python 3.12", cmd)
@@ -351,6 +505,10 @@ func (b *bench) startNginx(dir string) (*server, error) {
 	if _, err := os.Stat("/etc/nginx/mime.types"); err != nil {
 		mime = ""
 	}
+	user := ""
+	if os.Geteuid() == 0 {
+		user = "user root;" // the fixtures are root's
+	}
 	for try := 0; try < 5; try++ {
 		port, err := freePort()
 		if err != nil {
@@ -358,7 +516,7 @@ func (b *bench) startNginx(dir string) (*server, error) {
 		}
 		text := fmt.Sprintf(`worker_processes 1;
 daemon off;
-user root;
+%[5]s
 pid %[1]s/nginx.pid;
 error_log %[1]s/error.log;
 events { worker_connections 4096; }
@@ -382,33 +540,35 @@ http {
     location / { autoindex on; }
   }
 }
-`, conf, mime, port, dir)
+`, conf, mime, port, dir, user)
 		file := filepath.Join(conf, "nginx.conf")
 		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
 			return nil, err
 		}
 		cmd := exec.Command(path, "-c", file, "-p", conf)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
+		s, err := launch("nginx", cmd)
+		if err != nil {
 			return nil, err
 		}
-		s := &server{name: "nginx", cmd: cmd, url: fmt.Sprintf("http://127.0.0.1:%d", port)}
+		s.url = fmt.Sprintf("http://127.0.0.1:%d", port)
+		if err := b.add(s); err != nil {
+			return nil, err
+		}
 		deadline := time.Now().Add(10 * time.Second)
 		for time.Now().Before(deadline) {
-			if c, err := net.Dial("tcp", s.url[len("http://"):]); err == nil {
+			if c, err := net.DialTimeout("tcp", s.url[len("http://"):], time.Second); err == nil {
 				c.Close()
-				b.servers = append(b.servers, s)
 				return s, nil
 			}
-			if cmd.ProcessState != nil {
-				break
+			select {
+			case <-s.done:
+				deadline = time.Time{}
+			case <-time.After(50 * time.Millisecond):
 			}
-			time.Sleep(50 * time.Millisecond)
 		}
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
+		b.stop(s)
 		if !strings.Contains(stderr.String(), "Address already in use") {
 			return nil, fmt.Errorf("did not start: %s", bytes.TrimSpace(stderr.Bytes()))
 		}
@@ -425,39 +585,69 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// stopAll kills every server's process group and waits for it.
+// kill kills a server's process group and reaps it.
+func kill(s *server) {
+	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+	}
+	if s.log != nil {
+		s.log.Close()
+	}
+}
+
+// stopAll kills every server.
 func (b *bench) stopAll() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	for _, s := range b.servers {
-		if s.cmd.Process != nil {
-			_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
-			_ = s.cmd.Wait()
-		}
-		if s.log != nil {
-			s.log.Close()
-		}
+		kill(s)
 	}
 	b.servers = nil
 }
 
-// A workload is one URL path loaded with a number of connections.
+// stop kills one server.
+func (b *bench) stop(s *server) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	kill(s)
+	b.servers = slices.DeleteFunc(b.servers, func(x *server) bool { return x == s })
+}
+
+func (b *bench) removeWork() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.work != "" {
+		os.RemoveAll(b.work)
+		b.work = ""
+	}
+}
+
+// A workload is one URL path loaded with a number of connections, on the
+// servers of the table's columns (nil: not measured).
 type workload struct {
+	key     string // for the targets
 	name    string
 	path    string
 	conns   int
 	size    int // the body's length, when fixed
 	header  http.Header
-	servers []*server
+	servers [nCols]*server
 }
 
 // check asks every server once and fails on a wrong answer.
-func (w *workload) check() error {
+func (b *bench) check(w *workload) error {
 	for _, s := range w.servers {
-		req, _ := http.NewRequest(http.MethodGet, s.url+w.path, nil)
+		if s == nil {
+			continue
+		}
+		req, _ := http.NewRequestWithContext(b.ctx, http.MethodGet, s.url+w.path, nil)
 		for k, v := range w.header {
 			req.Header[k] = v
 		}
 		tr := &http.Transport{DisableCompression: true}
-		resp, err := (&http.Client{Transport: tr, Timeout: 30 * time.Second}).Do(req)
+		resp, err := (&http.Client{Transport: tr, Timeout: 60 * time.Second}).Do(req)
 		if err != nil {
 			return fmt.Errorf("%s: %s: %w", w.name, s.name, err)
 		}
@@ -473,6 +663,8 @@ func (w *workload) check() error {
 			return fmt.Errorf("%s: %s sends %d bytes, want %d", w.name, s.name, len(body), w.size)
 		case w.header != nil && resp.Header.Get("Content-Encoding") != "gzip":
 			return fmt.Errorf("%s: %s does not compress (Content-Encoding %q)", w.name, s.name, resp.Header.Get("Content-Encoding"))
+		case w.header != nil:
+			b.note(fmt.Sprintf("%s: %s sends %d gzip bytes", w.path, s.name, len(body)))
 		}
 	}
 	return nil
@@ -484,10 +676,11 @@ var (
 )
 
 // load runs the load generator against url for the run's duration and
-// returns requests per second. Errors and non-2xx answers fail it.
+// returns requests per second. Error answers (non-2xx) fail it; socket
+// errors are noted.
 func (b *bench) load(url string, conns int, header http.Header) (float64, error) {
 	if !b.wrk {
-		return goLoad(url, conns, header, b.duration)
+		return goLoad(b.ctx, url, conns, header, b.duration)
 	}
 	args := []string{"-t1", fmt.Sprintf("-c%d", conns), fmt.Sprintf("-d%ds", int(b.duration.Seconds())), "--timeout", "10s"}
 	for k, vv := range header {
@@ -495,7 +688,9 @@ func (b *bench) load(url string, conns int, header http.Header) (float64, error)
 			args = append(args, "-H", k+": "+v)
 		}
 	}
-	out, err := exec.Command("wrk", append(args, url)...).CombinedOutput()
+	ctx, cancel := context.WithTimeout(b.ctx, b.duration+2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "wrk", append(args, url)...).CombinedOutput()
 	if err != nil {
 		return 0, fmt.Errorf("wrk: %v: %s", err, out)
 	}
@@ -516,11 +711,11 @@ func (b *bench) load(url string, conns int, header http.Header) (float64, error)
 
 // goLoad is the load generator when wrk is missing: conns keep-alive
 // clients requesting url in a loop for d.
-func goLoad(url string, conns int, header http.Header, d time.Duration) (float64, error) {
+func goLoad(ctx context.Context, url string, conns int, header http.Header, d time.Duration) (float64, error) {
 	tr := &http.Transport{MaxIdleConnsPerHost: conns, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	ctx, cancel := context.WithTimeout(context.Background(), d)
+	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var n atomic.Int64
 	var firstErr error
@@ -543,7 +738,7 @@ func goLoad(url string, conns int, header http.Header, d time.Duration) (float64
 				}
 				_, err = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
-				if err == nil && resp.StatusCode == http.StatusOK {
+				if err == nil && resp.StatusCode/100 == 2 {
 					n.Add(1)
 				} else if ctx.Err() == nil {
 					once.Do(func() { firstErr = fmt.Errorf("%s: %v", resp.Status, err) })
@@ -559,66 +754,92 @@ func goLoad(url string, conns int, header http.Header, d time.Duration) (float64
 	return float64(n.Load()) / time.Since(start).Seconds(), nil
 }
 
-// firstListing starts fresh servers and times their first listing of the
-// big directory, then reads their peak RSS.
-func (b *bench) firstListing(dir string, sizes fixtureSizes) error {
-	type start func() (*server, error)
-	starts := []start{
-		func() (*server, error) {
-			return b.start("simplehttp", filepath.Join(b.bin, "simplehttp"), "-p", "HTTP/1.1", "-b", "127.0.0.1", "-d", dir, "0")
-		},
-		func() (*server, error) {
-			return b.start("FileServer", filepath.Join(b.bin, "stdfs"), "-b", "127.0.0.1", "-d", dir, "0")
-		},
-		func() (*server, error) { return b.startPython(dir) },
+// measurements runs the rows that are not a request rate: the first
+// listing of the big directory on fresh servers, the big download, the
+// idle connections; then CGI's process start-up alone.
+func (b *bench) measurements(dir string, sizes fixtureSizes, ours, ref, nginx, python *server) error {
+	fmt.Println("## Other measurements: median (min–max)")
+	fmt.Println()
+	tableHead("measurement")
+	if err := b.firstListing(dir, sizes); err != nil {
+		return err
 	}
-	fmt.Printf("## First listing of a %d-entry directory (fresh server each run)\n\n", sizes.bigListing)
-	fmt.Println("| server | time | peak RSS (VmHWM) |")
-	fmt.Println("|---|---|---|")
-	for _, st := range starts {
-		var times, rss []float64
-		name := ""
-		for run := 0; run < b.runs; run++ {
+	if err := b.download(sizes.big, [nCols]*server{ours, ref, nginx, python}); err != nil {
+		return err
+	}
+	if err := b.idle(dir); err != nil {
+		return err
+	}
+	fmt.Println()
+	return b.spawn(filepath.Join(dir, "cgi-bin", "hello.sh"))
+}
+
+// firstListing starts fresh servers and times their first listing of the
+// big directory, then reads their peak RSS; each run goes through every
+// server in turn.
+func (b *bench) firstListing(dir string, sizes fixtureSizes) error {
+	type starter func() (*server, error)
+	var starts [nCols]starter
+	starts[colOurs] = func() (*server, error) {
+		return b.start("simplehttp (fresh)", filepath.Join(b.bin, "simplehttp"), "-p", "HTTP/1.1", "--cgi", "-b", "127.0.0.1", "-d", dir, "0")
+	}
+	starts[colRef] = func() (*server, error) {
+		return b.start("FileServer (fresh)", filepath.Join(b.bin, "stdfs"), "-b", "127.0.0.1", "-d", dir, "0")
+	}
+	starts[colPython] = func() (*server, error) { return b.startPython(dir) }
+	var times, rss [nCols][]float64
+	client := &http.Client{Timeout: 2 * time.Minute}
+	for run := 0; run < b.runs; run++ {
+		for c, st := range starts {
+			if st == nil || (c == colPython && run > 0 && len(times[c]) == 0) {
+				continue
+			}
 			s, err := st()
 			if err != nil {
-				b.note("first listing: " + err.Error())
-				break
-			}
-			name = s.name
-			t0 := time.Now()
-			resp, err := http.Get(s.url + "/biglist/many/")
-			if err != nil {
+				if c == colPython {
+					b.note("first listing: Python 3.12 left out: " + err.Error())
+					continue
+				}
 				return err
 			}
-			n, _ := io.Copy(io.Discard, resp.Body)
+			fmt.Fprintf(os.Stderr, "run %d/%d: first listing of %d entries: %s\n", run+1, b.runs, sizes.bigListing, s.name)
+			t0 := time.Now()
+			resp, err := client.Get(s.url + "/biglist/many/")
+			if err != nil {
+				return fmt.Errorf("%s: first listing: %w", s.name, err)
+			}
+			n, err := io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
-			times = append(times, time.Since(t0).Seconds())
-			if resp.StatusCode != http.StatusOK || n < int64(sizes.bigListing)*20 {
-				return fmt.Errorf("%s: listing answered %s with %d bytes", s.name, resp.Status, n)
+			secs := time.Since(t0).Seconds()
+			if err != nil || resp.StatusCode != http.StatusOK || n < int64(sizes.bigListing)*20 {
+				return fmt.Errorf("%s: listing answered %s with %d bytes (%v)", s.name, resp.Status, n, err)
 			}
 			hwm, err := procStatus(s.cmd.Process.Pid, "VmHWM")
 			if err != nil {
 				return err
 			}
-			rss = append(rss, hwm)
+			times[c] = append(times[c], secs)
+			rss[c] = append(rss[c], hwm)
 			b.stop(s)
 		}
-		if name != "" {
-			fmt.Printf("| %s | %s s | %s MB |\n", name, spread(times, "%.2f"), spread(rss, "%.0f"))
-		}
 	}
-	fmt.Println()
+	b.row("list100k/time", fmt.Sprintf("first listing of %d entries, fresh server: seconds (lower is better)", sizes.bigListing), times, fmtSecs)
+	b.row("list100k/rss", "… its peak RSS (VmHWM), MB (lower is better)", rss, fmtInt)
 	return nil
 }
 
-// stop kills one server started by b.
-func (b *bench) stop(s *server) {
-	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
-	_ = s.cmd.Wait()
-	if s.log != nil {
-		s.log.Close()
+// row prints a row of the other measurements and records the medians.
+func (b *bench) row(key, label string, values [nCols][]float64, format func(float64) string) {
+	var cells [nCols]string
+	var medians [nCols]float64
+	for c := range nCols {
+		if len(values[c]) > 0 {
+			cells[c] = spread(values[c], format)
+			medians[c] = median(values[c])
+			b.results[key+"/"+strconv.Itoa(c)] = medians[c]
+		}
 	}
-	b.servers = slices.DeleteFunc(b.servers, func(x *server) bool { return x == s })
+	tableRow(label, cells, medians)
 }
 
 // procStatus reads a "kB" field of /proc/PID/status, in MB.
@@ -664,10 +885,39 @@ func cpuSeconds(pgid int) (float64, error) {
 	return total, nil
 }
 
+// fetch downloads url to nowhere, with curl when it is installed, and
+// returns the bytes received.
+func (b *bench) fetch(url string) (int64, error) {
+	if !b.curl {
+		client := &http.Client{Timeout: 5 * time.Minute}
+		resp, err := client.Get(url)
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return 0, errors.New(resp.Status)
+		}
+		return io.CopyBuffer(io.Discard, resp.Body, make([]byte, 256<<10))
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, 6*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "curl", "-sS", "-o", "/dev/null", "--max-time", "300",
+		"-w", "%{http_code} %{size_download}", url).Output()
+	if err != nil {
+		return 0, fmt.Errorf("curl: %v", err)
+	}
+	var code int
+	var n int64
+	if _, err := fmt.Sscan(string(out), &code, &n); err != nil || code != http.StatusOK {
+		return 0, fmt.Errorf("curl: %q", out)
+	}
+	return n, nil
+}
+
 // download fetches the big file from each server, interleaved, and
 // reports throughput and the server's CPU time per GiB.
-func (b *bench) download(size int64, servers ...*server) error {
-	servers = slices.DeleteFunc(servers, func(s *server) bool { return s == nil })
+func (b *bench) download(size int64, servers [nCols]*server) error {
 	// Read the file once first: the first read of a file fills the page
 	// cache (for this sparse file, with zeroed pages), work the kernel
 	// would charge to whichever server happened to be measured first.
@@ -680,64 +930,78 @@ func (b *bench) download(size int64, servers ...*server) error {
 	if err != nil {
 		return err
 	}
-	rate := make([][]float64, len(servers))
-	cpu := make([][]float64, len(servers))
+	var rate, cpu [nCols][]float64
+	gib := float64(size) / (1 << 30)
 	for run := 0; run < b.runs; run++ {
-		for i, s := range servers {
+		for c, s := range servers {
+			if s == nil {
+				continue
+			}
+			fmt.Fprintf(os.Stderr, "run %d/%d: download of %d MiB: %s\n", run+1, b.runs, size>>20, s.name)
 			c0, err := cpuSeconds(s.cmd.Process.Pid)
 			if err != nil {
 				return err
 			}
 			t0 := time.Now()
-			resp, err := http.Get(s.url + "/big.bin")
-			if err != nil {
-				return err
-			}
-			n, err := io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
+			n, err := b.fetch(s.url + "/big.bin")
+			secs := time.Since(t0).Seconds()
 			if err != nil || n != size {
 				return fmt.Errorf("%s: big.bin: %d of %d bytes: %v", s.name, n, size, err)
 			}
-			secs := time.Since(t0).Seconds()
 			c1, err := cpuSeconds(s.cmd.Process.Pid)
 			if err != nil {
 				return err
 			}
-			gib := float64(size) / (1 << 30)
-			rate[i] = append(rate[i], float64(size)/(1<<20)/secs)
-			cpu[i] = append(cpu[i], (c1-c0)/gib)
+			rate[c] = append(rate[c], float64(size)/(1<<20)/secs)
+			cpu[c] = append(cpu[c], (c1-c0)/gib)
 		}
 	}
-	fmt.Printf("## Download of a %d MiB file (one client, keep-alive; server CPU from /proc, 10 ms ticks)\n\n", size>>20)
-	fmt.Println("| server | MiB/s | server CPU s per GiB | simplehttp ÷ this (MiB/s) |")
-	fmt.Println("|---|---|---|---|")
-	for i, s := range servers {
-		ratio := "–"
-		if i > 0 {
-			ratio = fmt.Sprintf("%.2f×", median(rate[0])/median(rate[i]))
-		}
-		fmt.Printf("| %s | %s | %s | %s |\n", s.name, spread(rate[i], "%.0f"), spread(cpu[i], "%.3f"), ratio)
-	}
-	fmt.Println()
+	client := map[bool]string{true: "curl", false: "Go client"}[b.curl]
+	b.row("big/rate", fmt.Sprintf("download of %d MiB (%s, one at a time): MiB/s", size>>20, client), rate, fmtInt)
+	b.row("big/cpu", "… server CPU s per GiB, /proc utime+stime, 10 ms ticks (lower is better)", cpu, fmtSecs)
 	return nil
 }
 
-// idle holds many idle keep-alive connections on a fresh simplehttp while
-// it serves load, and reads its RSS.
+// idle holds many idle keep-alive connections on a fresh server while it
+// serves load, and reads its RSS: simplehttp, and FileServer for scale.
 func (b *bench) idle(dir string) error {
 	conns := 1000
 	if b.quick {
 		conns = 200
 	}
-	// The default connection cap derives from the descriptor limit, which
-	// a child gets at its soft value: ask for room explicitly.
-	cmd := exec.Command("sh", "-c", `ulimit -n 4096 2>/dev/null; exec "$@"`, "sh",
-		filepath.Join(b.bin, "simplehttp"), "-p", "HTTP/1.1", "--cgi", "--max-connections", "2000", "-b", "127.0.0.1", "-d", dir, "0")
-	s, err := b.startCmd("simplehttp (idle)", cmd)
-	if err != nil {
-		return err
+	var starts [nCols][]string
+	starts[colOurs] = []string{filepath.Join(b.bin, "simplehttp"), "-p", "HTTP/1.1", "--cgi", "--max-connections", "2000", "-b", "127.0.0.1", "-d", dir, "0"}
+	starts[colRef] = []string{filepath.Join(b.bin, "stdfs"), "-b", "127.0.0.1", "-d", dir, "0"}
+	var rates, rss [nCols][]float64
+	for run := 0; run < b.runs; run++ {
+		for c, args := range starts {
+			if args == nil {
+				continue
+			}
+			// The default connection cap derives from the descriptor
+			// limit, which a child gets at its soft value: ask for room.
+			cmd := exec.Command("sh", append([]string{"-c", `ulimit -n 4096 2>/dev/null; exec "$@"`, "sh"}, args...)...)
+			name := colNames[c] + " (idle)"
+			s, err := b.startCmd(name, cmd)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(os.Stderr, "run %d/%d: %d idle connections plus load: %s\n", run+1, b.runs, conns, s.name)
+			rate, mb, err := b.idleOne(s, conns)
+			b.stop(s)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			rates[c] = append(rates[c], rate)
+			rss[c] = append(rss[c], mb)
+		}
 	}
-	defer b.stop(s)
+	b.row("idle/rss", fmt.Sprintf("%d idle keep-alive connections plus load (1 KiB, 32 conns), fresh server: RSS after, MB (lower is better)", conns), rss, fmtInt)
+	b.row("idle/rate", "… req/s under that load", rates, fmtRate)
+	return nil
+}
+
+func (b *bench) idleOne(s *server, conns int) (rate, rssMB float64, err error) {
 	addr := s.url[len("http://"):]
 	var held []net.Conn
 	defer func() {
@@ -746,40 +1010,151 @@ func (b *bench) idle(dir string) error {
 		}
 	}()
 	for range conns {
-		c, err := net.Dial("tcp", addr)
+		c, err := net.DialTimeout("tcp", addr, 10*time.Second)
 		if err != nil {
-			return fmt.Errorf("idle connection %d: %w", len(held), err)
+			return 0, 0, fmt.Errorf("idle connection %d: %w", len(held), err)
 		}
 		held = append(held, c)
 		// One request each, so that the connection is served and then
 		// idles in keep-alive, as a browser's does.
+		_ = c.SetDeadline(time.Now().Add(30 * time.Second))
 		if _, err := io.WriteString(c, "GET /1k.bin HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
-			return err
+			return 0, 0, err
 		}
 		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 		if err != nil {
-			return fmt.Errorf("idle connection %d: %w", len(held), err)
+			return 0, 0, fmt.Errorf("idle connection %d: %w", len(held), err)
 		}
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return 0, 0, fmt.Errorf("idle connection %d: %s", len(held), resp.Status)
+		}
+		_ = c.SetDeadline(time.Time{})
 	}
-	rate, err := b.load(s.url+"/1k.bin", 32, nil)
+	rate, err = b.load(s.url+"/1k.bin", 32, nil)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
-	rss, err := procStatus(s.cmd.Process.Pid, "VmRSS")
-	if err != nil {
-		return err
+	rssMB, err = procStatus(s.cmd.Process.Pid, "VmRSS")
+	return rate, rssMB, err
+}
+
+// spawn measures what every CGI request costs before any server code
+// runs: starting the script and waiting for it, serially, from Go.
+func (b *bench) spawn(script string) error {
+	n, limit := 0, time.Now().Add(3*time.Second)
+	if b.quick {
+		limit = time.Now().Add(500 * time.Millisecond)
 	}
-	hwm, err := procStatus(s.cmd.Process.Pid, "VmHWM")
-	if err != nil {
-		return err
+	t0 := time.Now()
+	for ; n < 2000 && time.Now().Before(limit); n++ {
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		out, err := exec.CommandContext(ctx, script).Output()
+		cancel()
+		if err != nil || !bytes.HasSuffix(out, []byte("hello\n")) {
+			return fmt.Errorf("%s: %q, %v", script, out, err)
+		}
 	}
-	fmt.Printf("## %d idle keep-alive connections plus load (1 KiB file, 32 conns)\n\n", conns)
-	fmt.Println("| server | req/s under load | RSS after | peak RSS |")
-	fmt.Println("|---|---|---|---|")
-	fmt.Printf("| simplehttp | %.0f | %.0f MB | %.0f MB |\n\n", rate, rss, hwm)
+	per := time.Since(t0).Seconds() / float64(n)
+	b.results["spawn"] = 1 / per
+	fmt.Printf("CGI script start-up alone (fork, exec of /bin/sh, wait; from Go, serially, %d times): %.2f ms each, %.0f per second on one core.\n\n", n, per*1000, 1/per)
 	return nil
+}
+
+// targets prints issue 12's targets that these measurements decide, each
+// met or missed, with the figures.
+func (b *bench) targets(sizes fixtureSizes) {
+	get := func(key string, col int) (float64, bool) {
+		v, ok := b.results[key+"/"+strconv.Itoa(col)]
+		return v, ok && v > 0
+	}
+	type target struct {
+		what string
+		ok   func() (string, bool, bool) // figures, met, measured
+	}
+	ratio := func(key string, col int, min float64) func() (string, bool, bool) {
+		return func() (string, bool, bool) {
+			ours, ok1 := get(key, colOurs)
+			other, ok2 := get(key, col)
+			if !ok1 || !ok2 {
+				return "not measured", false, false
+			}
+			r := ours / other
+			return fmt.Sprintf("%.2f× (%s vs %s)", r, fmtRate(ours), fmtRate(other)), r >= min, true
+		}
+	}
+	atMost := func(key string, col int, factor float64, format func(float64) string) func() (string, bool, bool) {
+		return func() (string, bool, bool) {
+			ours, ok1 := get(key, colOurs)
+			other, ok2 := get(key, col)
+			if !ok1 || !ok2 {
+				return "not measured", false, false
+			}
+			return fmt.Sprintf("%s vs %s (%.2f×)", format(ours), format(other), ours/other), ours <= other*factor, true
+		}
+	}
+	ts := []target{
+		{"1 KiB file ≥ 1.1× FileServer", ratio("1k", colRef, 1.1)},
+		{"100 KiB file ≥ 1.1× FileServer", ratio("100k", colRef, 1.1)},
+		{fmt.Sprintf("%d-entry listing ≥ 2× FileServer", sizes.listing), ratio("list", colRef, 2)},
+		{fmt.Sprintf("%d-entry listing ≥ 5× Python", sizes.listing), ratio("list", colPython, 5)},
+		{fmt.Sprintf("first listing of %d entries < 0.3 s", sizes.bigListing), func() (string, bool, bool) {
+			t, ok := get("list100k/time", colOurs)
+			if !ok {
+				return "not measured", false, false
+			}
+			return fmtSecs(t) + " s", t < 0.3, true
+		}},
+		{"… its peak RSS ≤ Python's", atMost("list100k/rss", colPython, 1, func(v float64) string { return fmtInt(v) + " MB" })},
+		{"CGI ≥ 1.2× net/http/cgi", ratio("cgi", colRef, 1.2)},
+		{"download ≥ 0.95× FileServer's throughput", ratio("big/rate", colRef, 0.95)},
+		{"… server CPU per GiB no worse than FileServer's (within one 10 ms tick per GiB)", func() (string, bool, bool) {
+			ours, ok1 := b.results["big/cpu/0"]
+			other, ok2 := b.results["big/cpu/1"]
+			_, ran := get("big/rate", colOurs)
+			if !ok1 || !ok2 || !ran {
+				return "not measured", false, false
+			}
+			return fmt.Sprintf("%s s vs %s s", fmtSecs(ours), fmtSecs(other)), ours <= other+0.01*float64(1<<30)/float64(sizes.big), true
+		}},
+		{"idle connections plus load: RSS < 64 MiB (67.1 MB)", func() (string, bool, bool) {
+			v, ok := get("idle/rss", colOurs)
+			if !ok {
+				return "not measured", false, false
+			}
+			return fmtInt(v) + " MB", v < 64*1.048576, true
+		}},
+	}
+	fmt.Println("## Issue 12's targets")
+	fmt.Println()
+	if b.quick {
+		fmt.Print("(--quick: smaller fixtures and 1 s runs; a verdict here means nothing.)\n\n")
+	}
+	fmt.Println("| target | measured | verdict |")
+	fmt.Println("|---|---|---|")
+	for _, t := range ts {
+		figures, met, measured := t.ok()
+		verdict := map[bool]string{true: "met", false: "**missed**"}[met]
+		if !measured {
+			verdict = "–"
+		}
+		fmt.Printf("| %s | %s | %s |\n", t.what, figures, verdict)
+	}
+	fmt.Println()
+	fmt.Print("Not decided here: the middleware costs (`go test -bench . -benchmem` in each package) and allocations per request (`BenchmarkStack`).\n\n")
+}
+
+func loadavg() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func median(xs []float64) float64 {
@@ -795,13 +1170,46 @@ func median(xs []float64) float64 {
 }
 
 // spread formats the median and, with more than one run, the range.
-func spread(xs []float64, format string) string {
+func spread(xs []float64, format func(float64) string) string {
 	if len(xs) == 0 {
 		return "–"
 	}
-	m := fmt.Sprintf(format, median(xs))
+	m := format(median(xs))
 	if len(xs) == 1 {
 		return m
 	}
-	return fmt.Sprintf("%s (%s–%s)", m, fmt.Sprintf(format, slices.Min(xs)), fmt.Sprintf(format, slices.Max(xs)))
+	return fmt.Sprintf("%s (%s–%s)", m, format(slices.Min(xs)), format(slices.Max(xs)))
 }
+
+// fmtRate formats a rate with about three significant figures.
+func fmtRate(v float64) string {
+	switch {
+	case v >= 100:
+		return fmtInt(v)
+	case v >= 10:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	default:
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	}
+}
+
+// fmtInt formats a rounded number with thin groups of three digits
+// (12 345), as the README's tables do.
+func fmtInt(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 0, 64)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var out []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ' ')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}
+
+func fmtSecs(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }

@@ -21,6 +21,9 @@ func TestRun(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.txt"), []byte("hello\n"), 0o644))
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "sub"), 0o755))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "cgi-bin"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "cgi-bin", "hi.sh"),
+		[]byte("#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhi from cgi\\n'\n"), 0o755))
 
 	for _, keepAlive := range []bool{true, false} {
 		t.Run(map[bool]string{true: "keep-alive", false: "close"}[keepAlive], func(t *testing.T) {
@@ -28,7 +31,7 @@ func TestRun(t *testing.T) {
 			out, banner := io.Pipe()
 			done := make(chan error, 1)
 			go func() {
-				args := []string{"-b", "127.0.0.1", "-d", dir, "0"}
+				args := []string{"-b", "127.0.0.1", "-d", dir, "-cgi", filepath.Join(dir, "cgi-bin"), "0"}
 				if !keepAlive {
 					args = append([]string{"-keep-alive=false"}, args...)
 				}
@@ -50,6 +53,7 @@ func TestRun(t *testing.T) {
 				{"a.txt", http.StatusOK, "hello\n"},
 				{"sub/", http.StatusOK, ""},
 				{"missing", http.StatusNotFound, ""},
+				{"cgi-bin/hi.sh", http.StatusOK, "hi from cgi\n"}, // net/http/cgi, with -cgi
 			}
 			for _, tt := range tests {
 				resp, err := http.Get(m[2] + tt.path)
