@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/simplehttp/simplehttp/internal/httperr"
 	"github.com/simplehttp/simplehttp/internal/indexpage"
@@ -240,13 +241,36 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 			set("Content-Length", strconv.FormatInt(info.Size(), 10))
 		}
 		w.WriteHeader(http.StatusOK)
-		if r.Method != http.MethodHead {
-			_, _ = io.CopyN(w, content, info.Size())
+		if r.Method == http.MethodHead {
+			return
 		}
+		if info.Size() <= smallFile {
+			writeSmall(w, content, info.Size())
+			return
+		}
+		_, _ = io.CopyN(w, content, info.Size())
 		return
 	}
 	// The preconditions are answered; ServeContent is left the ranges.
 	http.ServeContent(w, h.rangeRequest(r), "", modtime, content)
+}
+
+// smallFile is the size up to which a file is read and written in one
+// Write: net/http then sends it with the headers in one system call,
+// where sendfile would add a read of its first 512 bytes and a sendfile
+// call of its own. It fits net/http's response buffer (2 KiB).
+const smallFile = 2 << 10
+
+var smallBufs = sync.Pool{New: func() any { return new([smallFile]byte) }}
+
+// writeSmall reads the n bytes (at most smallFile) of content and writes
+// them in one Write; a file that has shrunk since its fstat ends the body
+// short, and net/http closes the connection.
+func writeSmall(w http.ResponseWriter, content io.Reader, n int64) {
+	buf := smallBufs.Get().(*[smallFile]byte)
+	defer smallBufs.Put(buf)
+	m, _ := io.ReadFull(content, buf[:n])
+	_, _ = w.Write(buf[:m])
 }
 
 // rangeRequest returns r, or a shallow copy of it with only the headers
