@@ -4,7 +4,7 @@
 // medians, ranges and ratios, then issue 12's targets, each met or missed.
 // bench/run installs its tools, builds it and runs it.
 //
-//	benchrun [-quick] [-runs N] [-duration D]
+//	benchrun [-quick] [-runs N] [-duration D] [-without wrk,curl,nginx]
 //
 // Every workload of issue 12 runs interleaved: each repetition runs every
 // server in turn, so that noise on a shared machine hits them alike. The
@@ -13,7 +13,8 @@
 // a Go client. Servers missing from the machine (nginx, Python 3.12) are
 // left out with a note. -quick is a smoke test of the whole procedure in
 // well under two minutes: short runs, smaller fixtures, one repetition; its
-// figures mean nothing.
+// figures mean nothing. -without runs as if the named tools were missing
+// (to try the fallbacks on a machine that has them).
 //
 // It exits non-zero only when it cannot do its job: a build fails, a
 // server does not start, or a server answers a workload wrongly. A slow
@@ -53,8 +54,19 @@ func main() {
 	quick := flag.Bool("quick", false, "smoke test: short runs, small fixtures, one repetition")
 	runs := flag.Int("runs", 3, "repetitions of each measurement (1-10)")
 	duration := flag.Duration("duration", 10*time.Second, "length of each load run (1s-120s)")
+	without := flag.String("without", "", "comma-separated `tools` to act as if missing: wrk, curl, nginx")
 	flag.Parse()
-	cfg := config{runs: *runs, duration: *duration, quick: *quick}
+	cfg := config{runs: *runs, duration: *duration, quick: *quick, without: map[string]bool{}}
+	for _, t := range strings.Split(*without, ",") {
+		switch t {
+		case "":
+		case "wrk", "curl", "nginx":
+			cfg.without[t] = true
+		default:
+			fmt.Fprintf(os.Stderr, "benchrun: -without: unknown tool %q (wrk, curl, nginx)\n", t)
+			os.Exit(2)
+		}
+	}
 	if *quick {
 		cfg.runs, cfg.duration = 1, time.Second
 	}
@@ -92,6 +104,16 @@ type config struct {
 	runs     int
 	duration time.Duration
 	quick    bool
+	without  map[string]bool // tools to act as if missing
+}
+
+// has says whether tool is on PATH and not excluded by -without.
+func (c config) has(tool string) bool {
+	if c.without[tool] {
+		return false
+	}
+	_, err := exec.LookPath(tool)
+	return err == nil
 }
 
 type bench struct {
@@ -173,15 +195,15 @@ func (b *bench) run() error {
 	if err := sizes.err; err != nil {
 		return err
 	}
-	if _, err := exec.LookPath("wrk"); err == nil {
+	if b.has("wrk") {
 		b.wrk = true
 	} else {
-		b.note("wrk is not installed: the load comes from this program's Go client, which takes more of the CPU the servers share with it than wrk does; ratios are rougher")
+		b.note("wrk is not installed (or -without wrk): the load comes from this program's Go client, which takes more of the CPU the servers share with it than wrk does; ratios are rougher")
 	}
-	if _, err := exec.LookPath("curl"); err == nil {
+	if b.has("curl") {
 		b.curl = true
 	} else {
-		b.note("curl is not installed: downloads are read by this program's Go client")
+		b.note("curl is not installed (or -without curl): downloads are read by this program's Go client")
 	}
 
 	ours, err := b.start("simplehttp", filepath.Join(b.bin, "simplehttp"), "-p", "HTTP/1.1", "--cgi", "-b", "127.0.0.1", "-d", dir, "0")
@@ -502,6 +524,9 @@ func (b *bench) startPython(dir string) (*server, error) {
 // startNginx runs nginx with one worker, sendfile and an access log, on a
 // port it is given (nginx cannot report one it picked).
 func (b *bench) startNginx(dir string) (*server, error) {
+	if b.without["nginx"] {
+		return nil, errors.New("-without nginx")
+	}
 	path, err := exec.LookPath("nginx")
 	if err != nil {
 		if _, err := os.Stat("/usr/sbin/nginx"); err != nil {
