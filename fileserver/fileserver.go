@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/felixge/httpsnoop"
-
 	"github.com/simplehttp/simplehttp/internal/httperr"
 	"github.com/simplehttp/simplehttp/internal/indexpage"
 	"github.com/simplehttp/simplehttp/internal/precond"
@@ -182,26 +180,48 @@ func openFailed(w http.ResponseWriter, err error) {
 // serveFile sends the open regular file f.
 func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string, f fs.File, info fs.FileInfo) {
 	header := w.Header()
-	if _, ok := header["Content-Type"]; !ok {
-		header.Set("Content-Type", h.contentType(name))
+	// The values of the headers set here share one slice and one string
+	// (each value a full slice of one element: appending to one copies
+	// it), two allocations instead of one or two per header.
+	vals := make([]string, 5)
+	set := func(i int, key, value string) {
+		vals[i] = value
+		header[key] = vals[i : i+1 : i+1]
 	}
+	var buf [128]byte
+	b := buf[:0]
 	modtime := info.ModTime()
 	if !modtime.IsZero() {
 		// Set here because ServeContent leaves out the Unix epoch, which
 		// Python sends like any other date.
-		header.Set("Last-Modified", modtime.UTC().Format(http.TimeFormat))
+		b = modtime.UTC().AppendFormat(b, http.TimeFormat)
 	}
+	lastModified := len(b)
 	content, seekable := f.(io.ReadSeeker)
-	if seekable && !h.python {
-		if _, ok := header["Etag"]; !ok {
-			tag, err := h.tags.etag(name, f, content, info)
-			if err != nil { // the bytes could not be read
+	withTag := seekable && !h.python && header["Etag"] == nil
+	if withTag && !modtime.IsZero() {
+		b = appendModTag(b, modtime, info.Size())
+	}
+	tagged := len(b)
+	b = strconv.AppendInt(b, info.Size(), 10)
+	text := string(b)
+	if _, ok := header["Content-Type"]; !ok {
+		set(0, "Content-Type", h.contentType(name))
+	}
+	if lastModified > 0 {
+		set(1, "Last-Modified", text[:lastModified])
+	}
+	if withTag {
+		tag := text[lastModified:tagged]
+		if modtime.IsZero() {
+			var err error
+			if tag, err = h.tags.etag(name, f, content, info); err != nil { // the bytes could not be read
 				openFailed(w, err)
 				return
 			}
-			if tag != "" {
-				header.Set("Etag", tag)
-			}
+		}
+		if tag != "" {
+			set(2, "Etag", tag)
 		}
 	}
 	if precond.Present(r.Header) && precond.Write(w, precond.Evaluate(r, header, nil)) {
@@ -210,15 +230,29 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	if !seekable {
 		// Without Seek there are no ranges; send the bytes as Python does,
 		// but never more than announced if the file has grown since.
-		header.Set("Content-Length", strconv.FormatInt(info.Size(), 10))
+		set(4, "Content-Length", text[tagged:])
 		w.WriteHeader(http.StatusOK)
 		if r.Method != http.MethodHead {
 			_, _ = io.CopyN(w, f, info.Size())
 		}
 		return
 	}
-	if h.python {
-		w = httpsnoop.Wrap(w, httpsnoop.Hooks{WriteHeader: dropAcceptRanges(w)})
+	if !h.ranged(r) {
+		// The whole file, as http.ServeContent sends it when there is no
+		// Range to act on (the preconditions are answered), with the
+		// headers set above.
+		if !h.python {
+			set(3, "Accept-Ranges", "bytes")
+		}
+		if header.Get("Content-Encoding") == "" {
+			set(4, "Content-Length", text[tagged:])
+		}
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			// An *os.File under the io.LimitedReader goes out with sendfile.
+			_, _ = io.CopyN(w, content, info.Size())
+		}
+		return
 	}
 	if osf, ok := f.(*os.File); ok {
 		// ServeContent learns the size by seeking to the end and back:
@@ -227,6 +261,13 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	}
 	// The preconditions are answered; ServeContent is left the ranges.
 	http.ServeContent(w, h.rangeRequest(r), "", modtime, content)
+}
+
+// ranged reports whether r has a Range for http.ServeContent to answer:
+// one in bytes, unless WithPythonHeaders leaves ranges out.
+func (h *handler) ranged(r *http.Request) bool {
+	rng, ok := r.Header["Range"]
+	return ok && !h.python && len(rng) == 1 && strings.HasPrefix(rng[0], "bytes=")
 }
 
 // rangeRequest returns r, or a shallow copy of it with only the headers
@@ -255,15 +296,4 @@ func (h *handler) rangeRequest(r *http.Request) *http.Request {
 		delete(r2.Header, "If-Range")
 	}
 	return r2
-}
-
-// dropAcceptRanges removes the Accept-Ranges header ServeContent always
-// adds, for WithPythonHeaders.
-func dropAcceptRanges(w http.ResponseWriter) func(httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
-	return func(next httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
-		return func(code int) {
-			w.Header().Del("Accept-Ranges")
-			next(code)
-		}
-	}
 }
