@@ -41,8 +41,9 @@ import (
 // none of these headers gets Python's status, headers and body, plus ETag
 // and Accept-Ranges ([WithPythonHeaders] leaves those out too).
 //
-// An *os.File (from os.Root.FS or os.DirFS) is sent with
-// [http.ServeContent], so the kernel sends it with sendfile. Errors are
+// An *os.File (from os.Root.FS or os.DirFS) goes to the writer's
+// io.ReaderFrom whole, or through [http.ServeContent] for a Range, so the
+// kernel sends it with sendfile. Errors are
 // written the [http.Error] way. New panics if fsys or an option is nil.
 func New(fsys fs.FS, opts ...Option) http.Handler {
 	if fsys == nil {
