@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/simplehttp/simplehttp/internal/httperr"
 	"github.com/simplehttp/simplehttp/internal/indexpage"
@@ -41,9 +42,8 @@ import (
 // none of these headers gets Python's status, headers and body, plus ETag
 // and Accept-Ranges ([WithPythonHeaders] leaves those out too).
 //
-// An *os.File (from os.Root.FS or os.DirFS) goes to the writer's
-// io.ReaderFrom whole, or through [http.ServeContent] for a Range, so the
-// kernel sends it with sendfile. Errors are
+// An *os.File (from os.Root.FS or os.DirFS) is sent with
+// [http.ServeContent], so the kernel sends it with sendfile. Errors are
 // written the [http.Error] way. New panics if fsys or an option is nil.
 func New(fsys fs.FS, opts ...Option) http.Handler {
 	if fsys == nil {
@@ -181,39 +181,44 @@ func openFailed(w http.ResponseWriter, err error) {
 // serveFile sends the open regular file f.
 func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string, f fs.File, info fs.FileInfo) {
 	header := w.Header()
-	// The values of the headers set here share one slice and one string
-	// (each value a full slice of one element: appending to one copies
-	// it), two allocations instead of one or two per header.
-	vals := make([]string, 5)
-	set := func(i int, key, value string) {
-		vals[i] = value
-		header[key] = vals[i : i+1 : i+1]
+	// The headers set here share one array of values, each a slice of it
+	// bounded by its capacity (appending to one cannot reach another):
+	// one allocation instead of one per header.
+	vals := make([]string, 0, 5)
+	set := func(key, value string) {
+		vals = append(vals, value)
+		header[key] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
+	if _, ok := header["Content-Type"]; !ok {
+		set("Content-Type", h.contentType(name))
+	}
+	// Last-Modified, the ETag of a dated file and Content-Length are
+	// formatted into one string, each value a part of it: one allocation
+	// instead of three.
 	var buf [128]byte
 	b := buf[:0]
 	modtime := info.ModTime()
 	if !modtime.IsZero() {
-		// Set here because ServeContent leaves out the Unix epoch, which
-		// Python sends like any other date.
 		b = modtime.UTC().AppendFormat(b, http.TimeFormat)
 	}
-	lastModified := len(b)
+	dated := len(b)
 	content, seekable := f.(io.ReadSeeker)
-	withTag := seekable && !h.python && header["Etag"] == nil
+	_, tagged := header["Etag"]
+	withTag := seekable && !h.python && !tagged
 	if withTag && !modtime.IsZero() {
 		b = appendModTag(b, modtime, info.Size())
 	}
-	tagged := len(b)
+	tagEnd := len(b)
 	b = strconv.AppendInt(b, info.Size(), 10)
 	text := string(b)
-	if _, ok := header["Content-Type"]; !ok {
-		set(0, "Content-Type", h.contentType(name))
-	}
-	if lastModified > 0 {
-		set(1, "Last-Modified", text[:lastModified])
+	size := text[tagEnd:]
+	if dated > 0 {
+		// Set here because ServeContent leaves out the Unix epoch, which
+		// Python sends like any other date.
+		set("Last-Modified", text[:dated])
 	}
 	if withTag {
-		tag := text[lastModified:tagged]
+		tag := text[dated:tagEnd]
 		if modtime.IsZero() {
 			var err error
 			if tag, err = h.tags.etag(name, f, content, info); err != nil { // the bytes could not be read
@@ -222,7 +227,7 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 			}
 		}
 		if tag != "" {
-			set(2, "Etag", tag)
+			set("Etag", tag)
 		}
 	}
 	if precond.Present(r.Header) && precond.Write(w, precond.Evaluate(r, header, nil)) {
@@ -231,44 +236,60 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	if !seekable {
 		// Without Seek there are no ranges; send the bytes as Python does,
 		// but never more than announced if the file has grown since.
-		set(4, "Content-Length", text[tagged:])
+		set("Content-Length", size)
 		w.WriteHeader(http.StatusOK)
 		if r.Method != http.MethodHead {
 			_, _ = io.CopyN(w, f, info.Size())
 		}
 		return
 	}
-	if !h.ranged(r) {
-		// The whole file, as http.ServeContent sends it when there is no
-		// Range to act on (the preconditions are answered), with the
-		// headers set above.
-		if !h.python {
-			set(3, "Accept-Ranges", "bytes")
-		}
-		if header.Get("Content-Encoding") == "" {
-			set(4, "Content-Length", text[tagged:])
-		}
-		w.WriteHeader(http.StatusOK)
-		if r.Method != http.MethodHead {
-			// An *os.File under the io.LimitedReader goes out with sendfile.
-			_, _ = io.CopyN(w, content, info.Size())
-		}
-		return
-	}
 	if osf, ok := f.(*os.File); ok {
 		// ServeContent learns the size by seeking to the end and back:
 		// two system calls that fstat has made needless.
-		content = &sizedFile{File: osf, size: info.Size()}
+		content = &sizedFile{File: osf, size: info.Size(), info: info}
+	}
+	if _, ranged := r.Header["Range"]; !ranged || h.python {
+		// The whole file (Python ignores Range), as ServeContent sends
+		// it: Accept-Ranges (not Python's), Content-Length unless a
+		// Content-Encoding was set in front, the bytes; the
+		// preconditions are answered already.
+		if !h.python {
+			set("Accept-Ranges", "bytes")
+		}
+		if header.Get("Content-Encoding") == "" {
+			set("Content-Length", size)
+		}
+		w.WriteHeader(http.StatusOK)
+		if r.Method == http.MethodHead {
+			return
+		}
+		if info.Size() <= smallFile {
+			writeSmall(w, content, info.Size())
+			return
+		}
+		_, _ = io.CopyN(w, content, info.Size())
+		return
 	}
 	// The preconditions are answered; ServeContent is left the ranges.
 	http.ServeContent(w, h.rangeRequest(r), "", modtime, content)
 }
 
-// ranged reports whether r has a Range for http.ServeContent to answer:
-// one in bytes, unless WithPythonHeaders leaves ranges out.
-func (h *handler) ranged(r *http.Request) bool {
-	rng, ok := r.Header["Range"]
-	return ok && !h.python && len(rng) == 1 && strings.HasPrefix(rng[0], "bytes=")
+// smallFile is the size up to which a file is read and written in one
+// Write: net/http then sends it with the headers in one system call,
+// where sendfile would add a read of its first 512 bytes and a sendfile
+// call of its own. It fits net/http's response buffer (2 KiB).
+const smallFile = 2 << 10
+
+var smallBufs = sync.Pool{New: func() any { return new([smallFile]byte) }}
+
+// writeSmall reads the n bytes (at most smallFile) of content and writes
+// them in one Write; a file that has shrunk since its fstat ends the body
+// short, and net/http closes the connection.
+func writeSmall(w http.ResponseWriter, content io.Reader, n int64) {
+	buf := smallBufs.Get().(*[smallFile]byte)
+	defer smallBufs.Put(buf)
+	m, _ := io.ReadFull(content, buf[:n])
+	_, _ = w.Write(buf[:m])
 }
 
 // rangeRequest returns r, or a shallow copy of it with only the headers

@@ -3,6 +3,7 @@ package fileserver
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"syscall"
 )
@@ -15,12 +16,22 @@ import (
 type sizedFile struct {
 	*os.File
 	size int64
-	pos  int64 // the position the reader believes in
-	fd   int64 // the descriptor's offset; -1: unknown
+	info fs.FileInfo // fstat's answer, given again by Stat
+	pos  int64       // the position the reader believes in
+	fd   int64       // the descriptor's offset; -1: unknown
 	// handed: the descriptor was handed out (sendfile moves its offset
 	// without telling us) and no Seek came since, so the reader's
 	// position is the descriptor's, wherever sendfile left it.
 	handed bool
+}
+
+// Stat returns what fstat said when the file was opened, without asking
+// again (connguard asks, to know the file is regular, before it sends).
+func (f *sizedFile) Stat() (fs.FileInfo, error) {
+	if f.info == nil {
+		return f.File.Stat()
+	}
+	return f.info, nil
 }
 
 var errNegativeOffset = errors.New("fileserver: seek to a negative position")

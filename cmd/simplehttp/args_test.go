@@ -20,13 +20,16 @@ import (
 
 // argCases pins how the command line is read. Unless pythonDiffers is set,
 // each case is also checked against Python 3.12's argparse reading the same
-// arguments (TestParseArgsMatchesArgparse).
+// arguments with our options declared too; with python312, against it
+// reading them with only the options of Python 3.12's http.server
+// (TestParseArgsMatchesArgparse).
 var argCases = []struct {
 	name          string
 	args          []string
 	want          config // compared when err is empty
 	err           string // the message after "simplehttp: error: "
 	pythonDiffers bool   // we refuse what Python accepts
+	python312     bool   // read as Python 3.12's own command line reads it
 }{
 	{name: "defaults", args: nil, want: config{port: 8000, protocol: http10}},
 	{name: "port", args: []string{"9000"}, want: config{port: 9000, protocol: http10}},
@@ -36,7 +39,7 @@ var argCases = []struct {
 	{name: "short attached", args: []string{"-b127.0.0.1", "-d/srv", "-pHTTP/1.1"}, want: config{port: 8000, bind: "127.0.0.1", directory: "/srv", protocol: http11}},
 	{name: "short with equals", args: []string{"-b=::", "1234"}, want: config{port: 1234, bind: "::", protocol: http10}},
 	// pythonDiffers: the mirror, which has --cgi-max-body too, finds "--cg" ambiguous; Python 3.12 reads it as --cgi.
-	{name: "abbreviated long", args: []string{"--bi", "::", "--dir", "x", "--prot", "HTTP/1.1", "--cg"}, pythonDiffers: true, want: config{port: 8000, bind: "::", directory: "x", protocol: http11, cgi: true}},
+	{name: "abbreviated long", args: []string{"--bi", "::", "--dir", "x", "--prot", "HTTP/1.1", "--cg"}, pythonDiffers: true, python312: true, want: config{port: 8000, bind: "::", directory: "x", protocol: http11, cgi: true}},
 	{name: "abbreviated long, cgi in full", args: []string{"--bi", "::", "--dir", "x", "--prot", "HTTP/1.1", "--cgi"}, want: config{port: 8000, bind: "::", directory: "x", protocol: http11, cgi: true}},
 	{name: "abbreviated with equals", args: []string{"--b=0.0.0.0"}, want: config{port: 8000, bind: "0.0.0.0", protocol: http10}},
 	{name: "empty value with equals", args: []string{"--bind=", "80"}, want: config{port: 80, protocol: http10}},
@@ -113,10 +116,18 @@ var argCases = []struct {
 	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key, --tls-password-file"},
 	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --version, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --hide-dotfiles, --script-timeout, --cgi-max-body, --header, --compress, --tls-password-file, --content-type, --precompressed, --spa, --error-page, --send-timeout, --min-send-rate, --max-connections"},
 	// Python 3.12's own abbreviations keep their meaning beside our
-	// options (the mirror, which has ours too, finds them ambiguous).
-	{name: "he is help, as in Python 3.12", args: []string{"--he"}, pythonDiffers: true, want: config{port: 8000, protocol: http10, help: true}},
-	{name: "c is cgi, as in Python 3.12", args: []string{"--c"}, pythonDiffers: true, want: config{port: 8000, protocol: http10, cgi: true}},
-	{name: "cg is cgi, as in Python 3.12", args: []string{"--cg", "80"}, pythonDiffers: true, want: config{port: 80, protocol: http10, cgi: true}},
+	// options (the mirror, which has ours too, finds them ambiguous;
+	// python312 checks them against Python 3.12's options alone).
+	{name: "he is help, as in Python 3.12", args: []string{"--he"}, pythonDiffers: true, python312: true, want: config{port: 8000, protocol: http10, help: true}},
+	{name: "h is help, as in Python 3.12", args: []string{"--h"}, pythonDiffers: true, python312: true, want: config{port: 8000, protocol: http10, help: true}},
+	{name: "c is cgi, as in Python 3.12", args: []string{"--c"}, pythonDiffers: true, python312: true, want: config{port: 8000, protocol: http10, cgi: true}},
+	{name: "cg is cgi, as in Python 3.12", args: []string{"--cg", "80"}, pythonDiffers: true, python312: true, want: config{port: 80, protocol: http10, cgi: true}},
+	{name: "p is protocol, as in Python 3.12", args: []string{"--p", "HTTP/1.1"}, pythonDiffers: true, python312: true, want: config{port: 8000, protocol: http11}},
+	{name: "pr is protocol, as in Python 3.12", args: []string{"--pr=HTTP/1.1", "9"}, pythonDiffers: true, python312: true, want: config{port: 9, protocol: http11}},
+	// --version is ours: Python 3.12 has no such option, so "--v" is
+	// unrecognized there and the version here; no abbreviation of Python's
+	// options starts with v.
+	{name: "v is version", args: []string{"--v"}, pythonDiffers: true, want: config{port: 8000, protocol: http10, version: true}},
 	{name: "co is ambiguous", args: []string{"--co"}, err: "ambiguous option: --co could match --compress, --content-type"},
 	{name: "cgi max body", args: []string{"--cgi", "--cgi-max-body", "2G"}, want: config{port: 8000, protocol: http10, cgi: true, cgiMaxBody: 2 << 30}},
 	{name: "cgi max body in bytes", args: []string{"--cgi", "--cgi-max-body=65536"}, want: config{port: 8000, protocol: http10, cgi: true, cgiMaxBody: 65536}},
@@ -216,9 +227,10 @@ func TestRunVersion(t *testing.T) {
 }
 
 // argparseMirror builds, with Python's own argparse, the parser of
-// `python3.12 -m http.server` (the same add_argument calls) plus our own
-// options, declared as Python 3.14 declares --tls-cert and --tls-key, and
-// prints how it reads each argument vector given on stdin as JSON.
+// `python3.12 -m http.server` (the same add_argument calls), plus, when
+// "ours" is set, our own options, declared as Python 3.14 declares
+// --tls-cert and --tls-key, and prints how it reads each argument vector
+// ("argv") given on stdin as JSON.
 const argparseMirror = `
 import argparse, contextlib, io, json, sys
 def size(v):
@@ -226,14 +238,36 @@ def size(v):
     if not 1 <= n <= 1 << 40:
         raise ValueError(v)
     return n
-def parse(argv):
+def parse(argv, ours):
     p = argparse.ArgumentParser(prog='simplehttp',
         usage='simplehttp [-h] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-p VERSION] [port]')
-    p.add_argument('--version', action='store_true')
+    if ours:
+        p.add_argument('--version', action='store_true')
     p.add_argument('--cgi', action='store_true')
     p.add_argument('-b', '--bind', metavar='ADDRESS')
     p.add_argument('-d', '--directory')
     p.add_argument('-p', '--protocol', metavar='VERSION', default='HTTP/1.0')
+    if ours:
+        add_ours(p)
+    p.add_argument('port', default=8000, type=int, nargs='?')
+    err, out = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+            a = p.parse_args(argv)
+            if ours:
+                check_ours(p, a)
+    except SystemExit as e:
+        return {'code': e.code, 'stderr': err.getvalue(), 'help': out.getvalue() != ''}
+    g = lambda name, default: getattr(a, name, None) or default
+    return {'code': None, 'port': a.port, 'bind': a.bind or '', 'directory': a.directory or '',
+            'protocol': a.protocol, 'cgi': a.cgi, 'tlsCert': g('tls_cert', ''),
+            'tlsKey': g('tls_key', ''), 'followSymlinks': g('follow_symlinks', False),
+            'richListing': g('rich_listing', False), 'hideDotfiles': g('hide_dotfiles', False),
+            'cgiTimeout': g('script_timeout', 0), 'headers': g('header', []), 'compress': g('compress', False),
+            'tlsPassword': g('tls_password_file', ''), 'contentType': g('content_type', ''),
+            'precompressed': g('precompressed', False), 'spa': g('spa', False),
+            'cgiMaxBody': g('cgi_max_body', 0)}
+def add_ours(p):
     p.add_argument('--tls-cert', metavar='PATH')
     p.add_argument('--tls-key', metavar='PATH')
     p.add_argument('--follow-symlinks', action='store_true')
@@ -251,29 +285,16 @@ def parse(argv):
     p.add_argument('--send-timeout', metavar='SECONDS', type=float)
     p.add_argument('--min-send-rate', metavar='BYTES', type=int)
     p.add_argument('--max-connections', metavar='N', type=int)
-    p.add_argument('port', default=8000, type=int, nargs='?')
-    err, out = io.StringIO(), io.StringIO()
-    try:
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
-            a = p.parse_args(argv)
-            if a.tls_password_file and not a.tls_cert:
-                p.error('--tls-password-file requires --tls-cert to be set')
-            if a.tls_key and not a.tls_cert:
-                p.error('--tls-key requires --tls-cert to be set')
-            if a.script_timeout and not a.cgi:
-                p.error('--script-timeout requires --cgi to be set')
-            if a.cgi_max_body and not a.cgi:
-                p.error('--cgi-max-body requires --cgi to be set')
-    except SystemExit as e:
-        return {'code': e.code, 'stderr': err.getvalue(), 'help': out.getvalue() != ''}
-    return {'code': None, 'port': a.port, 'bind': a.bind or '', 'directory': a.directory or '',
-            'protocol': a.protocol, 'cgi': a.cgi, 'tlsCert': a.tls_cert or '',
-            'tlsKey': a.tls_key or '', 'followSymlinks': a.follow_symlinks,
-            'richListing': a.rich_listing, 'hideDotfiles': a.hide_dotfiles, 'cgiTimeout': a.script_timeout,
-            'headers': a.header or [], 'compress': a.compress, 'tlsPassword': a.tls_password_file or '',
-            'contentType': a.content_type or '', 'precompressed': a.precompressed, 'spa': a.spa,
-            'cgiMaxBody': a.cgi_max_body or 0}
-print(json.dumps([parse(argv) for argv in json.load(sys.stdin)]))
+def check_ours(p, a):
+    if a.tls_password_file and not a.tls_cert:
+        p.error('--tls-password-file requires --tls-cert to be set')
+    if a.tls_key and not a.tls_cert:
+        p.error('--tls-key requires --tls-cert to be set')
+    if a.script_timeout and not a.cgi:
+        p.error('--script-timeout requires --cgi to be set')
+    if a.cgi_max_body and not a.cgi:
+        p.error('--cgi-max-body requires --cgi to be set')
+print(json.dumps([parse(v['argv'], v['ours']) for v in json.load(sys.stdin)]))
 `
 
 // TestParseArgsMatchesArgparse pins that the command line is read as
@@ -281,10 +302,14 @@ print(json.dumps([parse(argv) for argv in json.load(sys.stdin)]))
 // or the same error text and exit status 2.
 func TestParseArgsMatchesArgparse(t *testing.T) {
 	oracle.Require(t)
-	var vectors [][]string
+	type vector struct {
+		Argv []string `json:"argv"`
+		Ours bool     `json:"ours"` // our options declared too
+	}
+	var vectors []vector
 	for _, tc := range argCases {
-		if !tc.pythonDiffers {
-			vectors = append(vectors, append([]string{}, tc.args...))
+		if !tc.pythonDiffers || tc.python312 {
+			vectors = append(vectors, vector{Argv: append([]string{}, tc.args...), Ours: !tc.python312})
 		}
 	}
 	in, err := json.Marshal(vectors)
@@ -323,7 +348,7 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 
 	i := 0
 	for _, tc := range argCases {
-		if tc.pythonDiffers {
+		if tc.pythonDiffers && !tc.python312 {
 			continue
 		}
 		py := results[i]
