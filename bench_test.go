@@ -1,8 +1,13 @@
 package simplehttp
 
 import (
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+
+	"github.com/simplehttp/simplehttp/internal/testutil"
 )
 
 // BenchmarkStack measures a GET of a small file through the composed stack,
@@ -16,6 +21,48 @@ func BenchmarkStack(b *testing.B) {
 				b.Fatal(err)
 			}
 			req := httptest.NewRequest("GET", path, nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				h.ServeHTTP(httptest.NewRecorder(), req)
+			}
+		})
+	}
+}
+
+// stackForms are the stacks BenchmarkStack1KiB and TestStackAlloc serve a
+// 1 KiB file through: NewHandler's default, and the CLI's (an access log,
+// as `simplehttp` always has) with and without the optional middleware.
+var stackForms = []struct {
+	name string
+	opts []Option
+}{
+	{"default", nil},
+	{"cli", []Option{WithAccessLog(io.Discard)}},
+	{"cli-all", []Option{WithAccessLog(io.Discard), WithServerHeader("simplehttp"),
+		WithHeaders(http.Header{"X-Frame-Options": {"DENY"}}), WithCompression(), WithHideDotfiles()}},
+}
+
+// BenchmarkStack1KiB serves a 1 KiB file through each of stackForms, into
+// a writer that keeps nothing (what the stack costs) and into a recorder.
+func BenchmarkStack1KiB(b *testing.B) {
+	dir := writeFiles(b, map[string]string{"small.txt": strings.Repeat("x", 1024)})
+	for _, form := range stackForms {
+		h, err := NewHandler(dir, form.opts...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { h.Close() })
+		req := httptest.NewRequest("GET", "/small.txt", nil)
+		req.RemoteAddr = "127.0.0.1:50000"
+		b.Run(form.name+"/discard", func(b *testing.B) {
+			w := &testutil.DiscardWriter{H: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.H)
+				h.ServeHTTP(w, req)
+			}
+		})
+		b.Run(form.name+"/recorder", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				h.ServeHTTP(httptest.NewRecorder(), req)

@@ -14,11 +14,13 @@ import (
 	"github.com/simplehttp/simplehttp/errorpage"
 	"github.com/simplehttp/simplehttp/fileserver"
 	"github.com/simplehttp/simplehttp/headers"
+	"github.com/simplehttp/simplehttp/internal/testutil"
 	"github.com/simplehttp/simplehttp/logging"
 )
 
 // nopWriter is a ResponseWriter that keeps nothing, so that a benchmark
-// measures the middleware and not a recorder.
+// measures the middleware and not a recorder. Of the optional interfaces it
+// has io.ReaderFrom only.
 type nopWriter struct{ h http.Header }
 
 func (w nopWriter) Header() http.Header               { return w.h }
@@ -61,6 +63,19 @@ func BenchmarkIdle(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				clear(w.h)
+				h.ServeHTTP(w, r)
+			}
+		})
+		// The same with a writer that has every method of net/http's
+		// HTTP/1 writer, each of which a wrapper may hook.
+		b.Run(mw.name+"-server", func(b *testing.B) {
+			h := mw.mw(bare)
+			r := httptest.NewRequest("GET", "/a.txt", nil)
+			r.RemoteAddr = "127.0.0.1:1234"
+			w := &testutil.ServerWriter{DiscardWriter: testutil.DiscardWriter{H: http.Header{}}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.H)
 				h.ServeHTTP(w, r)
 			}
 		})

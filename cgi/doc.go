@@ -16,15 +16,15 @@
 // those three. Errors are written the http.Error way, so an errorpage
 // middleware outside turns them into Python's HTML page.
 //
-// Unlike Python, which sends "200 Script output follows" before the script
-// runs, the script's header block is parsed: "Status:" sets the status code,
+// The script's header block is parsed: "Status:" sets the status code,
 // "Location:" redirects (a local path is served internally, as RFC 3875
 // asks; anything else is a 302 to the client), and output without a valid
-// header block is a 502 with the reason logged. The request body is streamed
-// to the script's stdin and the script's output to the client as it comes.
-// A script runs in its own process group, as user nobody when the server is
-// root, and the whole group is killed when the client goes away, when the
-// [WithTimeout] limit passes, or when the script itself exits.
+// header block is a 502 with the reason logged. The request body is
+// streamed to the script's stdin and the script's output to the client as
+// it comes. A script runs in its own process group, as user nobody when the
+// server is root, and the whole group is killed when the client goes away,
+// when the [WithTimeout] limit passes, or when the script itself exits. How
+// this differs from Python's http.server is in the module's README.
 //
 // The middleware sits where a Python-compatible stack runs scripts: after
 // the logging middleware and before the file handler, so that GET /cgi-bin/x

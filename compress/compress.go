@@ -143,28 +143,40 @@ type writer struct {
 	pendingFlush httpsnoop.FlushFunc // a Flush put off while buffering
 }
 
+// wrap returns cw's writer wrapped. Each hook costs three allocations
+// (httpsnoop's method value, the hook, the function it returns): the hooks
+// of methods cw.w lacks, which httpsnoop would not call, are left out.
 func (cw *writer) wrap() http.ResponseWriter {
-	return httpsnoop.Wrap(cw.w, httpsnoop.Hooks{
+	hooks := httpsnoop.Hooks{
 		WriteHeader: func(httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc { return cw.writeHeader },
 		Write:       func(httpsnoop.WriteFunc) httpsnoop.WriteFunc { return cw.write },
-		WriteString: func(httpsnoop.WriteStringFunc) httpsnoop.WriteStringFunc {
+	}
+	if _, ok := cw.w.(io.StringWriter); ok {
+		hooks.WriteString = func(httpsnoop.WriteStringFunc) httpsnoop.WriteStringFunc {
 			return func(s string) (int, error) { return cw.write([]byte(s)) }
-		},
-		ReadFrom: func(next httpsnoop.ReadFromFunc) httpsnoop.ReadFromFunc {
+		}
+	}
+	if _, ok := cw.w.(io.ReaderFrom); ok {
+		hooks.ReadFrom = func(next httpsnoop.ReadFromFunc) httpsnoop.ReadFromFunc {
 			return func(src io.Reader) (int64, error) { return cw.readFrom(next, src) }
-		},
-		Flush: func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
+		}
+	}
+	if _, ok := cw.w.(http.Flusher); ok {
+		hooks.Flush = func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
 			return func() { cw.flush(next) }
-		},
-		Hijack: func(next httpsnoop.HijackFunc) httpsnoop.HijackFunc {
+		}
+	}
+	if _, ok := cw.w.(http.Hijacker); ok {
+		hooks.Hijack = func(next httpsnoop.HijackFunc) httpsnoop.HijackFunc {
 			return func() (net.Conn, *bufio.ReadWriter, error) {
 				if cw.state == buffering {
 					cw.settle()
 				}
 				return next()
 			}
-		},
-	})
+		}
+	}
+	return httpsnoop.Wrap(cw.w, hooks)
 }
 
 func (cw *writer) writeHeader(code int) {

@@ -152,8 +152,11 @@ func (ew *writer) decide(code int) {
 	}
 }
 
+// wrap returns ew's writer wrapped. Each hook costs three allocations
+// (httpsnoop's method value, the hook, the function it returns): the hooks
+// of methods ew.w lacks, which httpsnoop would not call, are left out.
 func (ew *writer) wrap() http.ResponseWriter {
-	return httpsnoop.Wrap(ew.w, httpsnoop.Hooks{
+	hooks := httpsnoop.Hooks{
 		WriteHeader: func(next httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
 			return func(code int) {
 				if ew.state == undecided && !informational(code) {
@@ -176,7 +179,9 @@ func (ew *writer) wrap() http.ResponseWriter {
 				return next(b)
 			}
 		},
-		WriteString: func(next httpsnoop.WriteStringFunc) httpsnoop.WriteStringFunc {
+	}
+	if _, ok := ew.w.(io.StringWriter); ok {
+		hooks.WriteString = func(next httpsnoop.WriteStringFunc) httpsnoop.WriteStringFunc {
 			return func(s string) (int, error) {
 				if ew.state == undecided {
 					ew.decide(http.StatusOK)
@@ -187,8 +192,10 @@ func (ew *writer) wrap() http.ResponseWriter {
 				}
 				return next(s)
 			}
-		},
-		ReadFrom: func(next httpsnoop.ReadFromFunc) httpsnoop.ReadFromFunc {
+		}
+	}
+	if _, ok := ew.w.(io.ReaderFrom); ok {
+		hooks.ReadFrom = func(next httpsnoop.ReadFromFunc) httpsnoop.ReadFromFunc {
 			return func(src io.Reader) (int64, error) {
 				if ew.state == undecided {
 					ew.decide(http.StatusOK)
@@ -205,8 +212,10 @@ func (ew *writer) wrap() http.ResponseWriter {
 				}
 				return next(src)
 			}
-		},
-		Flush: func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
+		}
+	}
+	if _, ok := ew.w.(http.Flusher); ok {
+		hooks.Flush = func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
 			return func() {
 				if ew.state == undecided {
 					ew.decide(http.StatusOK)
@@ -217,8 +226,10 @@ func (ew *writer) wrap() http.ResponseWriter {
 				}
 				next()
 			}
-		},
-		Hijack: func(next httpsnoop.HijackFunc) httpsnoop.HijackFunc {
+		}
+	}
+	if _, ok := ew.w.(http.Hijacker); ok {
+		hooks.Hijack = func(next httpsnoop.HijackFunc) httpsnoop.HijackFunc {
 			return func() (net.Conn, *bufio.ReadWriter, error) {
 				if ew.state == capturing {
 					// net/http sends a status already written before it
@@ -229,8 +240,9 @@ func (ew *writer) wrap() http.ResponseWriter {
 				ew.state = passing // the connection is the handler's now
 				return next()
 			}
-		},
-	})
+		}
+	}
+	return httpsnoop.Wrap(ew.w, hooks)
 }
 
 // describingBody are the handler's headers that described the body the page

@@ -11,10 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simplehttp/simplehttp/fileserver"
+	"github.com/simplehttp/simplehttp/internal/testutil"
 )
 
 // BenchmarkSmallFile serves a 1 KiB file from disk with this handler and
-// with the standard library's http.FileServer, into a recorder.
+// with the standard library's http.FileServer, into a recorder, and
+// (discard/...) into a writer that keeps nothing, so that only the handler
+// counts.
 func BenchmarkSmallFile(b *testing.B) {
 	dir := b.TempDir()
 	require.NoError(b, os.WriteFile(filepath.Join(dir, "small.txt"), make([]byte, 1024), 0o644))
@@ -40,6 +43,17 @@ func BenchmarkSmallFile(b *testing.B) {
 				if w.Code != http.StatusOK || w.Body.Len() != 1024 {
 					b.Fatalf("status %d, %d bytes", w.Code, w.Body.Len())
 				}
+			}
+		})
+	}
+	for _, hh := range handlers {
+		b.Run("discard/"+hh.name, func(b *testing.B) {
+			r := httptest.NewRequest("GET", "/small.txt", nil)
+			w := &testutil.DiscardWriter{H: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.H)
+				hh.h.ServeHTTP(w, r)
 			}
 		})
 	}

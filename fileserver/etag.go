@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // maxHashSize bounds the files whose ETag is a content hash (files without
@@ -27,6 +28,18 @@ type cachedTag struct {
 	tag  string
 }
 
+// appendModTag appends the entity tag of a file modified at mt with size
+// bytes to b.
+func appendModTag(b []byte, mt time.Time, size int64) []byte {
+	b = append(b, '"')
+	b = strconv.AppendInt(b, mt.Unix(), 16)
+	b = append(b, '.')
+	b = strconv.AppendInt(b, int64(mt.Nanosecond()), 16)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, size, 16)
+	return append(b, '"')
+}
+
 // etag returns the strong entity tag of the file f called name: its
 // modification time (to the nanosecond) and size, like nginx's, or, when
 // the file system reports no modification time (embed.FS, a bare
@@ -34,17 +47,8 @@ type cachedTag struct {
 // and on every request otherwise. It returns "" when there is no cheap tag
 // to give.
 func (c *etagCache) etag(name string, f fs.File, content io.ReadSeeker, info fs.FileInfo) (string, error) {
-	mt := info.ModTime()
-	if !mt.IsZero() {
-		b := make([]byte, 0, 40)
-		b = append(b, '"')
-		b = strconv.AppendInt(b, mt.Unix(), 16)
-		b = append(b, '.')
-		b = strconv.AppendInt(b, int64(mt.Nanosecond()), 16)
-		b = append(b, '-')
-		b = strconv.AppendInt(b, info.Size(), 16)
-		b = append(b, '"')
-		return string(b), nil
+	if mt := info.ModTime(); !mt.IsZero() {
+		return string(appendModTag(make([]byte, 0, 40), mt, info.Size())), nil
 	}
 	embedded := isEmbedded(f)
 	if embedded {

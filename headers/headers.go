@@ -87,9 +87,9 @@ func New(h http.Header, opts ...Option) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			ww, finish := wrap(w, set)
+			ww, st := wrap(w, set)
 			next.ServeHTTP(ww, r)
-			finish()
+			st.once()
 		})
 	}
 }
@@ -106,39 +106,58 @@ func apply(dst, set http.Header) {
 }
 
 // wrap returns w with the headers set applied once, just before the
-// status goes out, and a function that applies them if the handler
-// returned without writing anything (net/http then sends a 200 itself).
-func wrap(w http.ResponseWriter, set http.Header) (http.ResponseWriter, func()) {
-	done := false
-	once := func() {
-		if !done {
-			done = true
-			apply(w.Header(), set)
-		}
-	}
-	return httpsnoop.Wrap(w, httpsnoop.Hooks{
+// status goes out, and its applier, whose once applies them if the
+// handler returned without writing anything (net/http then sends a 200
+// itself).
+// Each hook costs three allocations (httpsnoop's method value, the hook,
+// the function it returns): the hooks of methods w lacks, which httpsnoop
+// would not call, are left out.
+func wrap(w http.ResponseWriter, set http.Header) (http.ResponseWriter, *applier) {
+	st := &applier{w: w, set: set}
+	hooks := httpsnoop.Hooks{
 		WriteHeader: func(next httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
 			return func(code int) {
 				// 1xx responses are interim: the final one gets the headers.
 				if code >= 200 {
-					once()
+					st.once()
 				}
 				next(code)
 			}
 		},
 		Write: func(next httpsnoop.WriteFunc) httpsnoop.WriteFunc {
-			return func(p []byte) (int, error) { once(); return next(p) }
+			return func(p []byte) (int, error) { st.once(); return next(p) }
 		},
-		WriteString: func(next httpsnoop.WriteStringFunc) httpsnoop.WriteStringFunc {
-			return func(s string) (int, error) { once(); return next(s) }
-		},
-		ReadFrom: func(next httpsnoop.ReadFromFunc) httpsnoop.ReadFromFunc {
-			return func(src io.Reader) (int64, error) { once(); return next(src) }
-		},
-		Flush: func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
-			return func() { once(); next() }
-		},
-	}), once
+	}
+	if _, ok := w.(io.StringWriter); ok {
+		hooks.WriteString = func(next httpsnoop.WriteStringFunc) httpsnoop.WriteStringFunc {
+			return func(s string) (int, error) { st.once(); return next(s) }
+		}
+	}
+	if _, ok := w.(io.ReaderFrom); ok {
+		hooks.ReadFrom = func(next httpsnoop.ReadFromFunc) httpsnoop.ReadFromFunc {
+			return func(src io.Reader) (int64, error) { st.once(); return next(src) }
+		}
+	}
+	if _, ok := w.(http.Flusher); ok {
+		hooks.Flush = func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
+			return func() { st.once(); next() }
+		}
+	}
+	return httpsnoop.Wrap(w, hooks), st
+}
+
+// applier applies the configured headers to one response, once.
+type applier struct {
+	w    http.ResponseWriter
+	set  http.Header
+	done bool
+}
+
+func (a *applier) once() {
+	if !a.done {
+		a.done = true
+		apply(a.w.Header(), a.set)
+	}
 }
 
 // isPreflight reports whether r is a CORS preflight request.

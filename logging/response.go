@@ -33,27 +33,36 @@ type response struct {
 	line    [256]byte
 }
 
+// wrap returns w wrapped. Each hook costs three allocations (httpsnoop's
+// method value, the hook, the function it returns): the hooks of methods w
+// lacks, which httpsnoop would not call, are left out.
 func (s *response) wrap(w http.ResponseWriter) http.ResponseWriter {
-	return httpsnoop.Wrap(w, httpsnoop.Hooks{
+	hooks := httpsnoop.Hooks{
 		WriteHeader: func(next httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
 			return func(code int) { s.writeHeader(next, code) }
 		},
 		Write: func(next httpsnoop.WriteFunc) httpsnoop.WriteFunc {
 			return func(b []byte) (int, error) { return s.write(next, b) }
 		},
-		// httpsnoop calls this hook only when the inner writer has
-		// WriteString; without it, WriteString would go through Write with
-		// a copy of the string.
-		WriteString: func(next httpsnoop.WriteStringFunc) httpsnoop.WriteStringFunc {
+	}
+	// Without this hook, WriteString would go through Write with a copy
+	// of the string.
+	if _, ok := w.(io.StringWriter); ok {
+		hooks.WriteString = func(next httpsnoop.WriteStringFunc) httpsnoop.WriteStringFunc {
 			return func(str string) (int, error) { return s.writeString(next, str) }
-		},
-		ReadFrom: func(next httpsnoop.ReadFromFunc) httpsnoop.ReadFromFunc {
+		}
+	}
+	if _, ok := w.(io.ReaderFrom); ok {
+		hooks.ReadFrom = func(next httpsnoop.ReadFromFunc) httpsnoop.ReadFromFunc {
 			return func(src io.Reader) (int64, error) { return s.readFrom(next, src) }
-		},
-		Flush: func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
+		}
+	}
+	if _, ok := w.(http.Flusher); ok {
+		hooks.Flush = func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
 			return func() { s.flush(next) }
-		},
-	})
+		}
+	}
+	return httpsnoop.Wrap(w, hooks)
 }
 
 func (s *response) writeHeader(next httpsnoop.WriteHeaderFunc, code int) {

@@ -1,7 +1,10 @@
 package testutil
 
 import (
+	"bufio"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 )
 
@@ -31,3 +34,20 @@ func (w *DiscardWriter) ReadFrom(r io.Reader) (int64, error) { return io.Copy(io
 
 // Flush does nothing.
 func (w *DiscardWriter) Flush() {}
+
+// A ServerWriter is a DiscardWriter with the whole method set of net/http's
+// HTTP/1 response writer: besides DiscardWriter's, FlushError, CloseNotify
+// and Hijack (which fails). A wrapper that hooks every optional method pays
+// its full price on it, as it does in a server.
+type ServerWriter struct{ DiscardWriter }
+
+// FlushError does nothing.
+func (w *ServerWriter) FlushError() error { return nil }
+
+// CloseNotify returns a channel that never receives.
+func (w *ServerWriter) CloseNotify() <-chan bool { return nil }
+
+// Hijack fails: there is no connection.
+func (w *ServerWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return nil, nil, errors.New("testutil: ServerWriter cannot be hijacked")
+}

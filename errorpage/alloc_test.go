@@ -1,0 +1,26 @@
+//go:build !race
+
+// The race detector adds allocations of its own, so allocation counts are
+// only meaningful without it (scripts/test.sh runs these without -race).
+
+package errorpage_test
+
+import (
+	"testing"
+
+	"github.com/simplehttp/simplehttp/errorpage"
+	"github.com/simplehttp/simplehttp/internal/testutil"
+)
+
+// TestIdleAllocs pins the allocations errorpage adds per request to a bare
+// handler when it has nothing to do (a 200 for a file; see BenchmarkIdle
+// in the root package), on a writer with Flush, ReadFrom and WriteString
+// and on one with net/http's whole method set. It must watch every
+// response, so it wraps the writer with httpsnoop: its state, httpsnoop's,
+// and three allocations per hooked method (README, Performance).
+func TestIdleAllocs(t *testing.T) {
+	discard, server := testutil.ExtraAllocs(testing.AllocsPerRun, errorpage.New())
+	if discard > 17 || server > 21 {
+		t.Errorf("errorpage adds %v allocations (%v on a server's writer), want at most 17 (21)", discard, server)
+	}
+}
