@@ -234,13 +234,9 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 		return
 	}
 	if !seekable {
-		// Without Seek there are no ranges; send the bytes as Python does,
-		// but never more than announced if the file has grown since.
+		// Without Seek there are no ranges; send the bytes as Python does.
 		set("Content-Length", size)
-		w.WriteHeader(http.StatusOK)
-		if r.Method != http.MethodHead {
-			_, _ = io.CopyN(w, f, info.Size())
-		}
+		sendWhole(w, r, f, info.Size())
 		return
 	}
 	if osf, ok := f.(*os.File); ok {
@@ -259,15 +255,7 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 		if header.Get("Content-Encoding") == "" {
 			set("Content-Length", size)
 		}
-		w.WriteHeader(http.StatusOK)
-		if r.Method == http.MethodHead {
-			return
-		}
-		if info.Size() <= smallFile {
-			writeSmall(w, content, info.Size())
-			return
-		}
-		_, _ = io.CopyN(w, content, info.Size())
+		sendWhole(w, r, content, info.Size())
 		return
 	}
 	// The preconditions are answered; ServeContent is left the ranges.
@@ -281,6 +269,19 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 const smallFile = 2 << 10
 
 var smallBufs = sync.Pool{New: func() any { return new([smallFile]byte) }}
+
+// sendWhole answers 200 with the size bytes of content (none for HEAD),
+// never more than announced if the file has grown since its fstat.
+func sendWhole(w http.ResponseWriter, r *http.Request, content io.Reader, size int64) {
+	w.WriteHeader(http.StatusOK)
+	switch {
+	case r.Method == http.MethodHead:
+	case size <= smallFile:
+		writeSmall(w, content, size)
+	default:
+		_, _ = io.CopyN(w, content, size)
+	}
+}
 
 // writeSmall reads the n bytes (at most smallFile) of content and writes
 // them in one Write; a file that has shrunk since its fstat ends the body
