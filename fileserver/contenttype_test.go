@@ -1,10 +1,10 @@
 package fileserver_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"fmt"
 	"os"
 	"slices"
@@ -259,20 +259,8 @@ func embeddedTable(t *testing.T) (map[string]string, map[string]map[string]strin
 
 func pythonComparisonNames(t *testing.T) []string {
 	t.Helper()
-	f, err := os.Open("python-mimetypes.tsv")
-	require.NoError(t, err)
-	defer f.Close()
-	var exts []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		ext, _, _ := strings.Cut(line, "\t")
-		exts = append(exts, ext)
-	}
-	require.NoError(t, sc.Err())
+	table, _ := embeddedTable(t)
+	exts := slices.Sorted(maps.Keys(table))
 	exts = append(exts, ".tgz", ".taz", ".tz", ".tbz2", ".txz", ".svgz", ".Z", ".z", ".br", ".BR", ".unknown", ".", "")
 
 	var names []string
