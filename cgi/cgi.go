@@ -138,13 +138,13 @@ type config struct {
 	userSet        bool
 	followSymlinks bool
 
-	abs     string                                 // the directory, absolute
-	stat    func(name string) (fs.FileInfo, error) // follows links; name is slash-separated, relative
-	open    func(name string) (*os.File, error)    // opens name with O_PATH, following links as stat does
-	openDir func(name string) (*os.File, error)    // opens directory name for reading, following links as stat does
-	baseEnv []string                               // the allowlisted part of the server's environment
-	cred    *credential                            // whom scripts run as; nil: the server's user
-	runAs   runAs                                  // whose permissions the executable test checks
+	abs     string                                           // the directory, absolute
+	stat    func(name string) (fs.FileInfo, error)           // follows links; name is slash-separated, relative
+	open    func(name string) (*os.File, fs.FileInfo, error) // opens name with O_PATH, following links as stat does, and fstats it
+	openDir func(name string) (*os.File, error)              // opens directory name for reading, following links as stat does
+	baseEnv []string                                         // the allowlisted part of the server's environment
+	cred    *credential                                      // whom scripts run as; nil: the server's user
+	runAs   runAs                                            // whose permissions the executable test checks
 }
 
 // credential is a user and group to run scripts as.
@@ -241,28 +241,25 @@ func (c *config) init(root *os.Root) error {
 		c.stat = func(name string) (fs.FileInfo, error) {
 			return os.Stat(filepath.Join(abs, filepath.FromSlash(name)))
 		}
-		c.open = func(name string) (*os.File, error) {
-			return os.OpenFile(filepath.Join(abs, filepath.FromSlash(name)), oPath, 0)
+		c.open = func(name string) (*os.File, fs.FileInfo, error) {
+			return openStat(os.OpenFile(filepath.Join(abs, filepath.FromSlash(name)), oPath, 0))
 		}
 		c.openDir = func(name string) (*os.File, error) {
 			return os.OpenFile(filepath.Join(abs, filepath.FromSlash(name)), os.O_RDONLY|oDirectory, 0)
 		}
 	} else {
 		c.stat = root.Stat
-		c.open = func(name string) (*os.File, error) {
-			f, err := root.OpenFile(name, oPath, 0)
-			if err != nil {
-				return nil, err
-			}
-			if fi, err := f.Stat(); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-				return f, nil
+		c.open = func(name string) (*os.File, fs.FileInfo, error) {
+			f, fi, err := openStat(root.OpenFile(name, oPath, 0))
+			if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+				return f, fi, err
 			}
 			// O_PATH opens a final symbolic link itself, where os.Root
 			// expects to be told to follow it: open it for reading
 			// instead, which the root resolves (non-blocking, so that a
 			// link to a FIFO cannot hang the request).
 			f.Close()
-			return root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+			return openStat(root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0))
 		}
 		c.openDir = func(name string) (*os.File, error) {
 			return root.OpenFile(name, os.O_RDONLY|oDirectory, 0)
@@ -286,6 +283,20 @@ func (c *config) init(root *os.Root) error {
 		c.runAs = runAs{uid: c.cred.uid, gid: c.cred.gid}
 	}
 	return nil
+}
+
+// openStat completes an open with the file's fstat: the file and what it
+// is, or the error of either (the file closed).
+func openStat(f *os.File, err error) (*os.File, fs.FileInfo, error) {
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, fi, nil
 }
 
 // lookupCredential returns whom scripts run as: nil to run them as the
@@ -438,19 +449,9 @@ func (c *config) lookup(dir, rest string) (s script, code int, msg string, err e
 	}
 	s = script{name: dir + "/" + name, pathInfo: pathInfo}
 	rel := strings.Trim(s.name, "/")
-	f, err := c.open(rel)
+	f, fi, err := c.open(rel)
 	if httperr.Transient(err) {
 		return s, 0, "", err
-	}
-	var fi fs.FileInfo
-	if err == nil {
-		fi, err = f.Stat()
-		if err != nil {
-			f.Close()
-			if httperr.Transient(err) {
-				return s, 0, "", err
-			}
-		}
 	}
 	switch {
 	case err != nil:

@@ -597,7 +597,7 @@ func TestTransientFailures(t *testing.T) {
 	t.Run("open", func(t *testing.T) {
 		h := f.handler(t)
 		open := h.open
-		h.open = func(string) (*os.File, error) { return nil, emfile("openat") }
+		h.open = func(string) (*os.File, fs.FileInfo, error) { return nil, nil, emfile("openat") }
 		t.Cleanup(func() { h.open = open })
 		resp, body := f.get(t, "/cgi-bin/ok.sh")
 		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
