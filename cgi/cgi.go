@@ -374,13 +374,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		// Python drops the connection here (an IndexError in
 		// _url_collapse_path, or a NUL in the name).
-		http.Error(w, "File not found", http.StatusNotFound)
+		httperr.Error(w, "File not found", http.StatusNotFound)
 		return
 	}
 	dir, rest, ok := h.cgiDir(p)
 	if !ok {
 		if r.Method == http.MethodPost {
-			http.Error(w, "Can only POST to CGI scripts", http.StatusNotImplemented)
+			httperr.Error(w, "Can only POST to CGI scripts", http.StatusNotImplemented)
 			return
 		}
 		h.next.ServeHTTP(w, r)
@@ -393,7 +393,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		httperr.Unavailable(w, err)
 		return
 	case code != 0:
-		http.Error(w, msg, code)
+		httperr.Error(w, msg, code)
 		return
 	}
 	defer closeAll(s.exe, s.dir)

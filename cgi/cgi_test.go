@@ -456,3 +456,33 @@ func TestWorkingDir(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorsDropSuccessHeaders pins the toolkit's error rule in cgi's own
+// answers: headers a handler in front set for a successful response
+// (Cache-Control, ETag, Last-Modified) do not go out on an error, so that
+// a 404 behind "Cache-Control: immutable" is not cached for a year.
+func TestErrorsDropSuccessHeaders(t *testing.T) {
+	dir := newDir(t)
+	writeFile(t, dir, "cgi-bin/noexec.sh", "#!/bin/sh\n", 0o644)
+	h := mustNew(t, dir, WithLogf((&logs{}).logf))(&nextHandler{})
+	for _, tt := range []struct {
+		method, target string
+		code           int
+	}{
+		{http.MethodGet, "/cgi-bin/missing.sh", http.StatusNotFound},
+		{http.MethodGet, "/cgi-bin/noexec.sh", http.StatusForbidden},
+		{http.MethodPost, "/a.txt", http.StatusNotImplemented},
+	} {
+		t.Run(tt.method+" "+tt.target, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+			w.Header().Set("Etag", `"v1"`)
+			w.Header().Set("Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT")
+			h.ServeHTTP(w, httptest.NewRequest(tt.method, tt.target, strings.NewReader("x")))
+			assert.Equal(t, tt.code, w.Code)
+			for _, k := range []string{"Cache-Control", "Etag", "Last-Modified"} {
+				assert.Empty(t, w.Header().Get(k), k)
+			}
+		})
+	}
+}

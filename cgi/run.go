@@ -162,9 +162,9 @@ func (p *process) answerFailed(w http.ResponseWriter, why error) {
 	}
 	switch why {
 	case errTimeout:
-		http.Error(w, phrase(http.StatusGatewayTimeout), http.StatusGatewayTimeout)
+		httperr.Error(w, phrase(http.StatusGatewayTimeout), http.StatusGatewayTimeout)
 	case errBadBody:
-		http.Error(w, phrase(http.StatusBadRequest), http.StatusBadRequest)
+		httperr.Error(w, phrase(http.StatusBadRequest), http.StatusBadRequest)
 	case errBadOutput, nil:
 		badGateway(w)
 	default:
@@ -528,11 +528,11 @@ func (h *handler) spoolFailed(w http.ResponseWriter, r *http.Request, err error)
 	case err == errTooLarge:
 		h.logf(r, "CGI: chunked request body over the %d-byte limit: refused with 413", h.maxSpool)
 		w.Header().Set("Connection", "close") // the rest of the body is unread
-		http.Error(w, phrase(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
+		httperr.Error(w, phrase(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
 	case errors.As(err, &be):
 		h.logf(r, "CGI: %v", err)
 		w.Header().Set("Connection", "close")
-		http.Error(w, phrase(http.StatusBadRequest), http.StatusBadRequest)
+		httperr.Error(w, phrase(http.StatusBadRequest), http.StatusBadRequest)
 	case httperr.Transient(err):
 		h.logf(r, "CGI: spooling the request body: %v", err)
 		httperr.Unavailable(w, err)
@@ -554,7 +554,7 @@ func (h *handler) startFailed(w http.ResponseWriter, r *http.Request, s *script,
 		return
 	}
 	if errors.Is(err, fs.ErrPermission) {
-		http.Error(w, "CGI script is not executable ("+pyrepr.String(s.name)+")", http.StatusForbidden)
+		httperr.Error(w, "CGI script is not executable ("+pyrepr.String(s.name)+")", http.StatusForbidden)
 		return
 	}
 	badGateway(w)
@@ -562,11 +562,11 @@ func (h *handler) startFailed(w http.ResponseWriter, r *http.Request, s *script,
 
 func (h *handler) internalError(w http.ResponseWriter, r *http.Request, err error) {
 	h.logf(r, "CGI: %v", err)
-	http.Error(w, phrase(http.StatusInternalServerError), http.StatusInternalServerError)
+	httperr.Error(w, phrase(http.StatusInternalServerError), http.StatusInternalServerError)
 }
 
 func badGateway(w http.ResponseWriter) {
-	http.Error(w, phrase(http.StatusBadGateway), http.StatusBadGateway)
+	httperr.Error(w, phrase(http.StatusBadGateway), http.StatusBadGateway)
 }
 
 // phrase is Python's short message for code, the message Python's
