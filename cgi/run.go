@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/httperr"
@@ -201,7 +200,7 @@ type process struct {
 	killedBy   error         // why watch killed the script; read after watchDone
 	bodyErr    error         // why reading the request body failed; read after stdinDone
 	forcedBody bool          // finish cut the request body off
-	outsider   atomic.Bool   // watch stopped reading stdout, held open by a process outside the group
+	outsider   bool          // watch stopped reading stdout, held open by a process outside the group; read after watchDone
 }
 
 // start starts the script with stdin (nil: /dev/null), and the goroutines
@@ -342,7 +341,7 @@ func (p *process) watch() {
 			return
 		case <-tick.C:
 			if pipeEmpty(p.stdout) {
-				p.outsider.Store(true)
+				p.outsider = true
 				_ = p.stdout.SetReadDeadline(past)
 				return
 			}
@@ -402,7 +401,7 @@ func (p *process) finish() error {
 	case p.killedBy != nil && p.killedBy != errBadOutput:
 		p.h.logf(p.r, "CGI script killed: %s", errClientGone)
 	}
-	if p.outsider.Load() {
+	if p.outsider {
 		p.h.logf(p.r, "CGI script left a process outside its group holding its output open: response ended when the script exited")
 	}
 	if code := exitCode(p.cmd.ProcessState); code != 0 {
