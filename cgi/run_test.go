@@ -663,3 +663,17 @@ func TestDaemonHoldsOutput(t *testing.T) {
 	}
 	f.logs.waitFor(t, "CGI script left a process outside its group holding its output open")
 }
+
+// TestScriptName pins what README says a "#!" script sees of itself: it
+// runs from descriptor 3, so its interpreter names it /proc/self/fd/3
+// ($0), that descriptor still names the script, and SCRIPT_FILENAME has
+// its path.
+func TestScriptName(t *testing.T) {
+	dir := newDir(t)
+	writeScript(t, dir, "cgi-bin/me.sh", "printf 'Content-Type: text/plain\\n\\n%s\\n%s\\n%s\\n' \"$0\" \"$(readlink /proc/$$/fd/3)\" \"$SCRIPT_FILENAME\"\n")
+	f := serve(t, dir)
+	resp, body := f.get(t, "/cgi-bin/me.sh")
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	me := filepath.Join(dir, "cgi-bin", "me.sh")
+	assert.Equal(t, "/proc/self/fd/3\n"+me+"\n"+me+"\n", body)
+}
