@@ -18,6 +18,7 @@ import (
 	"github.com/simplehttp/simplehttp/errorpage"
 	"github.com/simplehttp/simplehttp/fileserver"
 	"github.com/simplehttp/simplehttp/headers"
+	"github.com/simplehttp/simplehttp/internal/watch"
 	"github.com/simplehttp/simplehttp/logging"
 )
 
@@ -261,18 +262,18 @@ func configure(opts []Option) (config, error) {
 }
 
 // serverHeader sets the Server header before anything else can answer.
+// Between headers and errorpage, it keeps them one chain of watching
+// middleware (internal/watch), which wraps the writer once.
 func serverHeader(name string) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Server", name)
-			next.ServeHTTP(w, r)
-		})
-	}
+	return watch.Begin("simplehttp", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Server", name)
+	})
 }
 
 // stack composes the middleware around the file handler, outermost first:
 // headers, the Server header, errorpage, logging, compress, dotfiles, cgi,
-// conditional, fileserver.Index, dirlist.
+// conditional, fileserver.Index, dirlist. The first five, adjacent, join
+// into one chain that wraps the writer once (internal/watch).
 func stack(root *os.Root, cfg config) (http.Handler, error) {
 	fsys := fileserver.RootFS(root) // opened once per request, never blocking on a FIFO
 	if cfg.followSymlinks {

@@ -9,9 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/felixge/httpsnoop"
-
 	codings "github.com/simplehttp/simplehttp/internal/coding"
+	"github.com/simplehttp/simplehttp/internal/watch"
 )
 
 // An Option configures the middleware returned by [New].
@@ -69,7 +68,9 @@ func WithMinSize(n int) Option {
 // interfaces the original has (http.Flusher, http.Hijacker, io.ReaderFrom
 // and the rest). A response that is not compressed goes to the original's
 // ReadFrom, so sendfile still happens; a compressed one is read through
-// the encoder. Encoders are pooled and reused. It belongs in front of
+// the encoder. Next to this module's other watching middleware
+// (headers, errorpage, logging) it shares their one wrap. Encoders are
+// pooled and reused. It belongs in front of
 // whatever answers conditional requests (conditional, fileserver), which
 // then see If-None-Match without the marks; in this module's stack it sits
 // outside cgi and conditional, inside errorpage and logging.
@@ -89,11 +90,8 @@ func New(opts ...Option) func(http.Handler) http.Handler {
 	for i, cd := range all {
 		names[i] = cd.name
 	}
-	return func(next http.Handler) http.Handler {
-		if next == nil {
-			panic("compress: nil handler")
-		}
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return watch.Middleware("compress", watch.WriteString|watch.ReadFrom|watch.Flush|watch.Hijack,
+		func(cw *writer, out *watch.Level, r *http.Request) (*http.Request, bool) {
 			var chosen *coding
 			if name := codings.Negotiate(r.Header.Values("Accept-Encoding"), names); name != "" {
 				for _, cd := range all {
@@ -102,15 +100,13 @@ func New(opts ...Option) func(http.Handler) http.Handler {
 					}
 				}
 			}
-			cw := &writer{w: w, cfg: &c, coding: chosen, head: r.Method == http.MethodHead}
+			*cw = writer{w: out, cfg: &c, coding: chosen, head: r.Method == http.MethodHead}
 			cw.noTransform = hasToken(r.Header.Values("Cache-Control"), "no-transform")
 			if chosen != nil {
 				r = cw.unmarkConditions(r)
 			}
-			defer cw.finish()
-			next.ServeHTTP(cw.wrap(), r)
+			return r, true
 		})
-	}
 }
 
 type state int
@@ -124,7 +120,7 @@ const (
 
 // writer decides, once per response, whether to compress it.
 type writer struct {
-	w           http.ResponseWriter
+	w           *watch.Level // where the response goes
 	cfg         *config
 	coding      *coding // the negotiated coding; nil for identity
 	head        bool
@@ -140,46 +136,22 @@ type writer struct {
 	buf   []byte // the held bytes while buffering
 	enc   encoder
 
-	pendingFlush httpsnoop.FlushFunc // a Flush put off while buffering
+	pendingFlush bool // a Flush put off while buffering
 }
 
-// wrap returns cw's writer wrapped. Each hook costs three allocations
-// (httpsnoop's method value, the hook, the function it returns): the hooks
-// of methods cw.w lacks, which httpsnoop would not call, are left out.
-func (cw *writer) wrap() http.ResponseWriter {
-	hooks := httpsnoop.Hooks{
-		WriteHeader: func(httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc { return cw.writeHeader },
-		Write:       func(httpsnoop.WriteFunc) httpsnoop.WriteFunc { return cw.write },
+// WriteString is watched so that a string is not copied twice.
+func (cw *writer) WriteString(s string) (int, error) { return cw.Write([]byte(s)) }
+
+// Hijack ends buffering: the held bytes go out before the connection is
+// handed over.
+func (cw *writer) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if cw.state == buffering {
+		cw.settle()
 	}
-	if _, ok := cw.w.(io.StringWriter); ok {
-		hooks.WriteString = func(httpsnoop.WriteStringFunc) httpsnoop.WriteStringFunc {
-			return func(s string) (int, error) { return cw.write([]byte(s)) }
-		}
-	}
-	if _, ok := cw.w.(io.ReaderFrom); ok {
-		hooks.ReadFrom = func(next httpsnoop.ReadFromFunc) httpsnoop.ReadFromFunc {
-			return func(src io.Reader) (int64, error) { return cw.readFrom(next, src) }
-		}
-	}
-	if _, ok := cw.w.(http.Flusher); ok {
-		hooks.Flush = func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
-			return func() { cw.flush(next) }
-		}
-	}
-	if _, ok := cw.w.(http.Hijacker); ok {
-		hooks.Hijack = func(next httpsnoop.HijackFunc) httpsnoop.HijackFunc {
-			return func() (net.Conn, *bufio.ReadWriter, error) {
-				if cw.state == buffering {
-					cw.settle()
-				}
-				return next()
-			}
-		}
-	}
-	return httpsnoop.Wrap(cw.w, hooks)
+	return cw.w.Hijack()
 }
 
-func (cw *writer) writeHeader(code int) {
+func (cw *writer) WriteHeader(code int) {
 	if cw.state != undecided {
 		if cw.state != buffering {
 			cw.w.WriteHeader(code) // superfluous: net/http says so
@@ -277,10 +249,9 @@ func (cw *writer) writeHeld() {
 		cw.bodyWrite(cw.buf)
 	}
 	cw.buf = nil
-	if cw.pendingFlush != nil {
-		next := cw.pendingFlush
-		cw.pendingFlush = nil
-		cw.flush(next)
+	if cw.pendingFlush {
+		cw.pendingFlush = false
+		cw.Flush()
 	}
 }
 
@@ -325,7 +296,7 @@ func (cw *writer) bodyWrite(p []byte) (int, error) {
 	}
 }
 
-func (cw *writer) write(p []byte) (int, error) {
+func (cw *writer) Write(p []byte) (int, error) {
 	if cw.state == undecided {
 		cw.decide(http.StatusOK)
 	}
@@ -345,7 +316,7 @@ func (cw *writer) write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (cw *writer) readFrom(next httpsnoop.ReadFromFunc, src io.Reader) (int64, error) {
+func (cw *writer) ReadFrom(src io.Reader) (int64, error) {
 	if cw.state == undecided {
 		cw.decide(http.StatusOK)
 	}
@@ -364,7 +335,7 @@ func (cw *writer) readFrom(next httpsnoop.ReadFromFunc, src io.Reader) (int64, e
 		cw.settle()
 	}
 	if cw.state == passing {
-		n, err := next(src)
+		n, err := cw.w.ReadFrom(src)
 		return held + n, err
 	}
 	if cw.enc == nil { // HEAD
@@ -377,21 +348,21 @@ func (cw *writer) readFrom(next httpsnoop.ReadFromFunc, src io.Reader) (int64, e
 
 // flush flushes the encoder, then the connection. While the first bytes
 // are held, it is put off until the decision.
-func (cw *writer) flush(next httpsnoop.FlushFunc) {
+func (cw *writer) Flush() {
 	switch cw.state {
 	case buffering:
-		cw.pendingFlush = next
+		cw.pendingFlush = true
 		return
 	case compressing:
 		if cw.enc != nil {
 			_ = cw.enc.Flush() // a write error shows on the next Write
 		}
 	}
-	next()
+	cw.w.Flush()
 }
 
-// finish completes the response after the handler returned.
-func (cw *writer) finish() {
+// End completes the response after the handler returned, or panicked.
+func (cw *writer) End(bool) {
 	switch cw.state {
 	case buffering:
 		cw.settle()

@@ -9,9 +9,8 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/felixge/httpsnoop"
-
 	"github.com/simplehttp/simplehttp/internal/httperr"
+	"github.com/simplehttp/simplehttp/internal/watch"
 )
 
 // An Option configures the middleware returned by [New].
@@ -76,7 +75,9 @@ func WithPage(code int, body []byte, contentType string) Option {
 // same headers and no body.
 //
 // The writer keeps the optional interfaces of the original (httpsnoop):
-// http.Flusher, http.Hijacker, io.ReaderFrom (sendfile) and the rest. New
+// http.Flusher, http.Hijacker, io.ReaderFrom (sendfile) and the rest; next
+// to this module's other watching middleware (headers, logging, compress)
+// it shares their one wrap. New
 // panics, with a message starting "errorpage: ", on a nil option or an
 // invalid one; the middleware panics on a nil handler. It belongs outermost,
 // so that it sees every error of the stack.
@@ -99,18 +100,11 @@ func New(opts ...Option) func(http.Handler) http.Handler {
 	if c.template != DefaultTemplate || c.contentType != DefaultContentType {
 		fallback, _ = newRenderer(DefaultTemplate, DefaultContentType)
 	}
-	return func(next http.Handler) http.Handler {
-		if next == nil {
-			panic("errorpage: nil handler")
-		}
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ew := &writer{w: w, r: r, rd: rd, fallback: fallback, pages: c.pages}
-			next.ServeHTTP(ew.wrap(), r)
-			if ew.state == capturing {
-				ew.sendPage()
-			}
+	return watch.Middleware("errorpage", watch.WriteString|watch.ReadFrom|watch.Flush|watch.Hijack,
+		func(ew *writer, out *watch.Level, r *http.Request) (*http.Request, bool) {
+			*ew = writer{w: out, r: r, rd: rd, fallback: fallback, pages: c.pages}
+			return r, true
 		})
-	}
 }
 
 type state int
@@ -123,7 +117,7 @@ const (
 
 // writer watches one response and holds back an error's body.
 type writer struct {
-	w            http.ResponseWriter
+	w            *watch.Level // where the response goes
 	r            *http.Request
 	rd, fallback *renderer // the page's renderer, and Python's for when it fails
 	pages        map[int]fixedPage
@@ -152,97 +146,81 @@ func (ew *writer) decide(code int) {
 	}
 }
 
-// wrap returns ew's writer wrapped. Each hook costs three allocations
-// (httpsnoop's method value, the hook, the function it returns): the hooks
-// of methods ew.w lacks, which httpsnoop would not call, are left out.
-func (ew *writer) wrap() http.ResponseWriter {
-	hooks := httpsnoop.Hooks{
-		WriteHeader: func(next httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
-			return func(code int) {
-				if ew.state == undecided && !informational(code) {
-					ew.decide(code)
-				}
-				if ew.state != capturing {
-					next(code)
-				}
-			}
-		},
-		Write: func(next httpsnoop.WriteFunc) httpsnoop.WriteFunc {
-			return func(b []byte) (int, error) {
-				if ew.state == undecided {
-					ew.decide(http.StatusOK)
-				}
-				if ew.state == capturing {
-					ew.body.Write(b)
-					return len(b), nil
-				}
-				return next(b)
-			}
-		},
+func (ew *writer) WriteHeader(code int) {
+	if ew.state == undecided && !informational(code) {
+		ew.decide(code)
 	}
-	if _, ok := ew.w.(io.StringWriter); ok {
-		hooks.WriteString = func(next httpsnoop.WriteStringFunc) httpsnoop.WriteStringFunc {
-			return func(s string) (int, error) {
-				if ew.state == undecided {
-					ew.decide(http.StatusOK)
-				}
-				if ew.state == capturing {
-					ew.body.WriteString(s)
-					return len(s), nil
-				}
-				return next(s)
-			}
+	if ew.state != capturing {
+		ew.w.WriteHeader(code)
+	}
+}
+
+func (ew *writer) Write(b []byte) (int, error) {
+	if ew.state == undecided {
+		ew.decide(http.StatusOK)
+	}
+	if ew.state == capturing {
+		ew.body.Write(b)
+		return len(b), nil
+	}
+	return ew.w.Write(b)
+}
+
+func (ew *writer) WriteString(s string) (int, error) {
+	if ew.state == undecided {
+		ew.decide(http.StatusOK)
+	}
+	if ew.state == capturing {
+		ew.body.WriteString(s)
+		return len(s), nil
+	}
+	return ew.w.WriteString(s)
+}
+
+func (ew *writer) ReadFrom(src io.Reader) (int64, error) {
+	if ew.state == undecided {
+		ew.decide(http.StatusOK)
+	}
+	if ew.state == capturing {
+		// Read no more than could still make a message, and nothing when
+		// the body cannot be one.
+		if !ew.body.Possible() {
+			return 0, nil
 		}
+		b, err := io.ReadAll(io.LimitReader(src, int64(ew.body.Room()+1)))
+		ew.body.Write(b)
+		return int64(len(b)), err
 	}
-	if _, ok := ew.w.(io.ReaderFrom); ok {
-		hooks.ReadFrom = func(next httpsnoop.ReadFromFunc) httpsnoop.ReadFromFunc {
-			return func(src io.Reader) (int64, error) {
-				if ew.state == undecided {
-					ew.decide(http.StatusOK)
-				}
-				if ew.state == capturing {
-					// Read no more than could still make a message, and
-					// nothing when the body cannot be one.
-					if !ew.body.Possible() {
-						return 0, nil
-					}
-					b, err := io.ReadAll(io.LimitReader(src, int64(ew.body.Room()+1)))
-					ew.body.Write(b)
-					return int64(len(b)), err
-				}
-				return next(src)
-			}
-		}
+	return ew.w.ReadFrom(src)
+}
+
+func (ew *writer) Flush() {
+	if ew.state == undecided {
+		ew.decide(http.StatusOK)
 	}
-	if _, ok := ew.w.(http.Flusher); ok {
-		hooks.Flush = func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
-			return func() {
-				if ew.state == undecided {
-					ew.decide(http.StatusOK)
-				}
-				if ew.state == capturing {
-					ew.body.Lose() // a streamed body is no message
-					return
-				}
-				next()
-			}
-		}
+	if ew.state == capturing {
+		ew.body.Lose() // a streamed body is no message
+		return
 	}
-	if _, ok := ew.w.(http.Hijacker); ok {
-		hooks.Hijack = func(next httpsnoop.HijackFunc) httpsnoop.HijackFunc {
-			return func() (net.Conn, *bufio.ReadWriter, error) {
-				if ew.state == capturing {
-					// net/http sends a status already written before it
-					// hands the connection over: send the page, whole.
-					ew.sendPage()
-					_ = http.NewResponseController(ew.w).Flush()
-				}
-				ew.state = passing // the connection is the handler's now
-				return next()
-			}
-		}
+	ew.w.Flush()
+}
+
+func (ew *writer) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if ew.state == capturing {
+		// net/http sends a status already written before it hands the
+		// connection over: send the page, whole.
+		ew.sendPage()
+		ew.w.Flush()
 	}
-	return httpsnoop.Wrap(ew.w, hooks)
+	ew.state = passing // the connection is the handler's now
+	return ew.w.Hijack()
+}
+
+// End sends the page of an error the handler returned from.
+func (ew *writer) End(panicked bool) {
+	if !panicked && ew.state == capturing {
+		ew.sendPage()
+	}
 }
 
 // describingBody are the handler's headers that described the body the page

@@ -1,12 +1,14 @@
 package headers
 
 import (
+	"bufio"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
 
-	"github.com/felixge/httpsnoop"
+	"github.com/simplehttp/simplehttp/internal/watch"
 )
 
 // An Option configures the middleware returned by [New].
@@ -53,7 +55,9 @@ var appended = []string{"Vary", "Set-Cookie", "Link"}
 //
 // The writer is wrapped with httpsnoop, which keeps exactly the optional
 // interfaces the original has (http.Flusher, http.Hijacker, io.ReaderFrom,
-// ...); ReadFrom goes to the original's, so sendfile still happens. It
+// ...); ReadFrom goes to the original's, so sendfile still happens. Next to
+// this module's other watching middleware (errorpage, logging, compress)
+// it shares their one wrap. It
 // belongs outermost, so that the headers are set after every other
 // middleware has written its own.
 func New(h http.Header, opts ...Option) func(http.Handler) http.Handler {
@@ -74,24 +78,23 @@ func New(h http.Header, opts ...Option) func(http.Handler) http.Handler {
 		set[http.CanonicalHeaderKey(name)] = append(set[http.CanonicalHeaderKey(name)], values...)
 	}
 	preflight := c.preflight && len(set["Access-Control-Allow-Origin"]) > 0
-	return func(next http.Handler) http.Handler {
-		if next == nil {
-			panic("headers: nil handler")
+	if len(set) == 0 {
+		return func(next http.Handler) http.Handler {
+			if next == nil {
+				panic("headers: nil handler")
+			}
+			return next
 		}
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if preflight && isPreflight(r) {
-				answerPreflight(w, r, set)
-				return
-			}
-			if len(set) == 0 {
-				next.ServeHTTP(w, r)
-				return
-			}
-			ww, st := wrap(w, set)
-			next.ServeHTTP(ww, r)
-			st.once()
-		})
 	}
+	return watch.Middleware("headers", watch.WriteString|watch.ReadFrom|watch.Flush,
+		func(a *applier, out *watch.Level, r *http.Request) (*http.Request, bool) {
+			if preflight && isPreflight(r) {
+				answerPreflight(out, r, set)
+				return r, false
+			}
+			a.out, a.set = out, set
+			return r, true
+		})
 }
 
 // apply writes the configured headers into dst.
@@ -105,50 +108,11 @@ func apply(dst, set http.Header) {
 	}
 }
 
-// wrap returns w with the headers set applied once, just before the
-// status goes out, and its applier, whose once applies them if the
-// handler returned without writing anything (net/http then sends a 200
-// itself).
-// Each hook costs three allocations (httpsnoop's method value, the hook,
-// the function it returns): the hooks of methods w lacks, which httpsnoop
-// would not call, are left out.
-func wrap(w http.ResponseWriter, set http.Header) (http.ResponseWriter, *applier) {
-	st := &applier{w: w, set: set}
-	hooks := httpsnoop.Hooks{
-		WriteHeader: func(next httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
-			return func(code int) {
-				// 1xx responses are interim: the final one gets the headers.
-				if code >= 200 {
-					st.once()
-				}
-				next(code)
-			}
-		},
-		Write: func(next httpsnoop.WriteFunc) httpsnoop.WriteFunc {
-			return func(p []byte) (int, error) { st.once(); return next(p) }
-		},
-	}
-	if _, ok := w.(io.StringWriter); ok {
-		hooks.WriteString = func(next httpsnoop.WriteStringFunc) httpsnoop.WriteStringFunc {
-			return func(s string) (int, error) { st.once(); return next(s) }
-		}
-	}
-	if _, ok := w.(io.ReaderFrom); ok {
-		hooks.ReadFrom = func(next httpsnoop.ReadFromFunc) httpsnoop.ReadFromFunc {
-			return func(src io.Reader) (int64, error) { st.once(); return next(src) }
-		}
-	}
-	if _, ok := w.(http.Flusher); ok {
-		hooks.Flush = func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
-			return func() { st.once(); next() }
-		}
-	}
-	return httpsnoop.Wrap(w, hooks), st
-}
-
-// applier applies the configured headers to one response, once.
+// applier applies the configured headers to one response, once, just
+// before the status goes out, or when the handler returns without writing
+// anything (net/http then sends a 200 itself).
 type applier struct {
-	w    http.ResponseWriter
+	out  *watch.Level
 	set  http.Header
 	done bool
 }
@@ -156,7 +120,28 @@ type applier struct {
 func (a *applier) once() {
 	if !a.done {
 		a.done = true
-		apply(a.w.Header(), a.set)
+		apply(a.out.Header(), a.set)
+	}
+}
+
+func (a *applier) WriteHeader(code int) {
+	// 1xx responses are interim: the final one gets the headers.
+	if code >= 200 {
+		a.once()
+	}
+	a.out.WriteHeader(code)
+}
+
+func (a *applier) Write(p []byte) (int, error)           { a.once(); return a.out.Write(p) }
+func (a *applier) WriteString(s string) (int, error)     { a.once(); return a.out.WriteString(s) }
+func (a *applier) ReadFrom(src io.Reader) (int64, error) { a.once(); return a.out.ReadFrom(src) }
+func (a *applier) Flush()                                { a.once(); a.out.Flush() }
+
+func (a *applier) Hijack() (net.Conn, *bufio.ReadWriter, error) { return a.out.Hijack() }
+
+func (a *applier) End(panicked bool) {
+	if !panicked {
+		a.once()
 	}
 }
 

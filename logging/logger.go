@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/scrub"
+	"github.com/simplehttp/simplehttp/internal/watch"
 )
 
 // A Logger writes an access log line for every request that passes through
@@ -25,6 +26,8 @@ type Logger struct {
 	format Format
 	slog   *slog.Logger
 	now    func() time.Time
+
+	middleware func(http.Handler) http.Handler
 
 	pyStamp  stampCache // for Python lines and Logf
 	clfStamp stampCache // for Common and Combined lines
@@ -63,6 +66,15 @@ func NewLogger(w io.Writer, opts ...Option) *Logger {
 		pyStamp:  stampCache{layout: pythonLayout, loc: c.loc},
 		clfStamp: stampCache{layout: commonLayout, loc: c.loc},
 	}
+	l.middleware = watch.Middleware("logging", watch.WriteString|watch.ReadFrom|watch.Flush,
+		func(s *response, out *watch.Level, r *http.Request) (*http.Request, bool) {
+			s.l, s.r, s.inner = l, r, out
+			s.buf = s.line[:0]
+			if l.slog != nil {
+				s.start = l.now()
+			}
+			return r, true
+		})
 	return l
 }
 
@@ -85,25 +97,14 @@ func New(w io.Writer, opts ...Option) func(http.Handler) http.Handler {
 //
 // The writer next sees keeps exactly the optional interfaces of the
 // original (httpsnoop): io.ReaderFrom (sendfile, counted), http.Flusher,
-// http.Hijacker and the rest. A request whose handler panics is logged with
+// http.Hijacker and the rest; next to this module's other watching
+// middleware (headers, errorpage, compress) it shares their one wrap. A
+// request whose handler panics is logged with
 // what it sent, and the panic goes on; one that sent nothing is not logged.
 // Each request has a writer state of its own: used after next returned, the
 // writer reports an error and reaches nothing. Handler panics on a nil next.
 func (l *Logger) Handler(next http.Handler) http.Handler {
-	if next == nil {
-		panic("logging: nil handler")
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s := &response{l: l, r: r, inner: w}
-		s.buf = s.line[:0]
-		if l.slog != nil {
-			s.start = l.now()
-		}
-		panicked := true
-		defer func() { s.end(panicked) }()
-		next.ServeHTTP(s.wrap(w), r)
-		panicked = false
-	})
+	return l.middleware(next)
 }
 
 // Logf writes one line about r the way Python's log_message does:

@@ -1,15 +1,16 @@
 package logging
 
 import (
+	"bufio"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
 
-	"github.com/felixge/httpsnoop"
-
 	"github.com/simplehttp/simplehttp/internal/httperr"
+	"github.com/simplehttp/simplehttp/internal/watch"
 )
 
 // errAfterReturn is what a writer used after its handler returned gets.
@@ -21,8 +22,8 @@ var errAfterReturn = errors.New("logging: ResponseWriter used after its handler 
 type response struct {
 	l     *Logger
 	r     *http.Request
-	inner http.ResponseWriter
-	done  atomic.Bool // the handler has returned
+	inner *watch.Level // where the response goes
+	done  atomic.Bool  // the handler has returned
 
 	start   time.Time
 	status  int          // the final status sent; 0 until then
@@ -33,50 +34,18 @@ type response struct {
 	line    [256]byte
 }
 
-// wrap returns w wrapped. Each hook costs three allocations (httpsnoop's
-// method value, the hook, the function it returns): the hooks of methods w
-// lacks, which httpsnoop would not call, are left out.
-func (s *response) wrap(w http.ResponseWriter) http.ResponseWriter {
-	hooks := httpsnoop.Hooks{
-		WriteHeader: func(next httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
-			return func(code int) { s.writeHeader(next, code) }
-		},
-		Write: func(next httpsnoop.WriteFunc) httpsnoop.WriteFunc {
-			return func(b []byte) (int, error) { return s.write(next, b) }
-		},
-	}
-	// Without this hook, WriteString would go through Write with a copy
-	// of the string.
-	if _, ok := w.(io.StringWriter); ok {
-		hooks.WriteString = func(next httpsnoop.WriteStringFunc) httpsnoop.WriteStringFunc {
-			return func(str string) (int, error) { return s.writeString(next, str) }
-		}
-	}
-	if _, ok := w.(io.ReaderFrom); ok {
-		hooks.ReadFrom = func(next httpsnoop.ReadFromFunc) httpsnoop.ReadFromFunc {
-			return func(src io.Reader) (int64, error) { return s.readFrom(next, src) }
-		}
-	}
-	if _, ok := w.(http.Flusher); ok {
-		hooks.Flush = func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
-			return func() { s.flush(next) }
-		}
-	}
-	return httpsnoop.Wrap(w, hooks)
-}
-
-func (s *response) writeHeader(next httpsnoop.WriteHeaderFunc, code int) {
+func (s *response) WriteHeader(code int) {
 	if s.done.Load() {
 		return
 	}
-	next(code) // first, so that an invalid code panics before it is logged
+	s.inner.WriteHeader(code) // first, so that an invalid code panics before it is logged
 	// 1xx responses other than 101 are informational: the final status follows.
 	if s.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols) {
 		s.sent(code)
 	}
 }
 
-func (s *response) write(next httpsnoop.WriteFunc, b []byte) (int, error) {
+func (s *response) Write(b []byte) (int, error) {
 	if s.done.Load() {
 		return 0, errAfterReturn
 	}
@@ -86,12 +55,14 @@ func (s *response) write(next httpsnoop.WriteFunc, b []byte) (int, error) {
 	if s.pending && !s.body.Write(b) {
 		s.endMessage()
 	}
-	n, err := next(b)
+	n, err := s.inner.Write(b)
 	s.bytes += int64(n)
 	return n, err
 }
 
-func (s *response) writeString(next httpsnoop.WriteStringFunc, str string) (int, error) {
+// WriteString is watched so that a string does not go through Write as a
+// copy.
+func (s *response) WriteString(str string) (int, error) {
 	if s.done.Load() {
 		return 0, errAfterReturn
 	}
@@ -101,12 +72,12 @@ func (s *response) writeString(next httpsnoop.WriteStringFunc, str string) (int,
 	if s.pending && !s.body.WriteString(str) {
 		s.endMessage()
 	}
-	n, err := next(str)
+	n, err := s.inner.WriteString(str)
 	s.bytes += int64(n)
 	return n, err
 }
 
-func (s *response) flush(next httpsnoop.FlushFunc) {
+func (s *response) Flush() {
 	if s.done.Load() {
 		return
 	}
@@ -117,10 +88,13 @@ func (s *response) flush(next httpsnoop.FlushFunc) {
 		s.body.Lose() // a streamed body is no message
 		s.endMessage()
 	}
-	next()
+	s.inner.Flush()
 }
 
-func (s *response) readFrom(next httpsnoop.ReadFromFunc, src io.Reader) (int64, error) {
+// Hijack is not watched: the connection is the handler's.
+func (s *response) Hijack() (net.Conn, *bufio.ReadWriter, error) { return s.inner.Hijack() }
+
+func (s *response) ReadFrom(src io.Reader) (int64, error) {
 	if s.done.Load() {
 		return 0, errAfterReturn
 	}
@@ -152,7 +126,7 @@ func (s *response) readFrom(next httpsnoop.ReadFromFunc, src io.Reader) (int64, 
 			}
 		}
 	}
-	m, err := next(src)
+	m, err := s.inner.ReadFrom(src)
 	s.bytes += m
 	return n + m, err
 }
@@ -203,11 +177,11 @@ func (s *response) logError() {
 	s.l.write(s.buf)
 }
 
-// end runs when the handler has returned, or has panicked: a response
+// End runs when the handler has returned, or has panicked: a response
 // that sent a status is then logged with what it sent; one that sent none
 // got no answer at all and is not logged. From now on the writer refuses
 // to be used.
-func (s *response) end(panicked bool) {
+func (s *response) End(panicked bool) {
 	s.done.Store(true)
 	if s.status == 0 {
 		if panicked {
