@@ -135,3 +135,29 @@ func pipeEmpty(f *os.File) bool {
 	})
 	return empty
 }
+
+// pipe makes a pipe between us and a child process. Our end, the reading
+// one when weRead, is non-blocking and waited on by Go's poller; the
+// child's end is blocking and never polled, as a child's standard stream
+// must be. Made this way, rather than with os.Pipe, the child's end costs
+// one fcntl(2) instead of six system calls (it is set non-blocking and
+// registered with epoll by os.Pipe, then set back and unregistered when
+// handed to the child).
+func pipe(weRead bool) (ours, theirs *os.File, err error) {
+	var fds [2]int
+	if err := syscall.Pipe2(fds[:], syscall.O_CLOEXEC); err != nil {
+		return nil, nil, os.NewSyscallError("pipe2", err)
+	}
+	o, t := fds[1], fds[0]
+	if weRead {
+		o, t = fds[0], fds[1]
+	}
+	// A pipe's status flags are O_RDONLY or O_WRONLY, which F_SETFL
+	// ignores: setting O_NONBLOCK alone needs no F_GETFL first.
+	if _, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(o), syscall.F_SETFL, syscall.O_NONBLOCK); errno != 0 {
+		syscall.Close(o)
+		syscall.Close(t)
+		return nil, nil, os.NewSyscallError("fcntl", errno)
+	}
+	return os.NewFile(uintptr(o), "|ours"), os.NewFile(uintptr(t), "|theirs"), nil
+}

@@ -69,7 +69,7 @@ func (h *handler) serveScript(w http.ResponseWriter, r *http.Request, s script) 
 		// it now (as Python does on reading the headers), before the
 		// script can write its header ahead of the body copy's first read.
 		_, _ = r.Body.Read(nil)
-		pr, pw, err := os.Pipe()
+		pw, pr, err := pipe(false)
 		if err != nil {
 			h.startFailed(w, r, &s, err)
 			return
@@ -282,6 +282,7 @@ func (h *handler) start(r *http.Request, rc *http.ResponseController, s *script,
 		Stderr:     errW,
 		ExtraFiles: []*os.File{s.exe},
 	}
+	p.cmd.Stdin = h.devNull
 	if stdin != nil {
 		p.cmd.Stdin = stdin
 	}
@@ -325,11 +326,11 @@ func (h *handler) start(r *http.Request, rc *http.ResponseController, s *script,
 
 // pipes makes the stdout and stderr pipes and returns the script's ends.
 func (p *process) pipes() (outW, errW *os.File, err error) {
-	p.stdout, outW, err = os.Pipe()
+	p.stdout, outW, err = pipe(true)
 	if err != nil {
 		return nil, nil, err
 	}
-	p.stderr, errW, err = os.Pipe()
+	p.stderr, errW, err = pipe(true)
 	if err != nil {
 		closeAll(p.stdout, outW)
 		return nil, nil, err
