@@ -1,6 +1,7 @@
 package cgi
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -58,17 +59,51 @@ func killGroup(pgid int) {
 
 // waitExited blocks until the process pid has exited, without reaping it:
 // until it is reaped, its pid (the id of its process group) is not reused.
+// It waits on a pidfd in Go's poller, which holds no thread; where pidfds
+// are missing (Linux before 5.3) a thread waits in waitid(2).
 func waitExited(pid int) error {
-	const pPID = 1
-	var info [128]byte // siginfo_t
+	const pPID, pPIDFD = 1, 3
+	fd, _, errno := syscall.Syscall(sysPidfdOpen, uintptr(pid), syscall.O_NONBLOCK, 0)
+	if errno != 0 {
+		return waitid(pPID, pid, syscall.WEXITED|syscall.WNOWAIT)
+	}
+	f := os.NewFile(fd, "pidfd")
+	defer f.Close()
+	rc, err := f.SyscallConn()
+	werr := errStillRunning
+	if err == nil {
+		// A pidfd polls readable once its process has exited.
+		err = rc.Read(func(fd uintptr) bool {
+			werr = waitid(pPIDFD, int(fd), syscall.WEXITED|syscall.WNOWAIT|syscall.WNOHANG)
+			return werr != errStillRunning
+		})
+	}
+	if err != nil || werr == errStillRunning {
+		// The poller could not wait on it.
+		return waitid(pPID, pid, syscall.WEXITED|syscall.WNOWAIT)
+	}
+	return werr
+}
+
+// sysPidfdOpen is pidfd_open(2)'s number, the same on every Linux port.
+const sysPidfdOpen = 434
+
+var errStillRunning = errors.New("still running")
+
+// waitid calls waitid(2) for the process idType and id name, and returns
+// errStillRunning when, with WNOHANG, it has not exited yet.
+func waitid(idType, id int, options int) error {
+	var info [128]byte // siginfo_t; si_pid is the int at offset 16
 	for {
-		_, _, errno := syscall.Syscall6(syscall.SYS_WAITID, pPID, uintptr(pid),
-			uintptr(unsafe.Pointer(&info)), syscall.WEXITED|syscall.WNOWAIT, 0, 0)
-		if errno == syscall.EINTR {
+		_, _, errno := syscall.Syscall6(syscall.SYS_WAITID, uintptr(idType), uintptr(id),
+			uintptr(unsafe.Pointer(&info)), uintptr(options), 0, 0)
+		switch {
+		case errno == syscall.EINTR:
 			continue
-		}
-		if errno != 0 {
+		case errno != 0:
 			return errno
+		case options&syscall.WNOHANG != 0 && *(*int32)(unsafe.Pointer(&info[16])) == 0:
+			return errStillRunning
 		}
 		return nil
 	}

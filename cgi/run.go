@@ -315,7 +315,11 @@ func (h *handler) start(r *http.Request, rc *http.ResponseController, s *script,
 		_ = waitExited(p.pid)
 		close(p.exited)
 	}()
-	go p.feed()
+	if bodyW != nil {
+		go p.feed()
+	} else {
+		close(p.stdinDone)
+	}
 	go func() {
 		defer close(p.stderrDone)
 		h.logLines(r, p.stderr)
@@ -341,9 +345,6 @@ func (p *process) pipes() (outW, errW *os.File, err error) {
 // feed copies the request body to the script's stdin.
 func (p *process) feed() {
 	defer close(p.stdinDone)
-	if p.bodyW == nil {
-		return
-	}
 	if err := copyBody(p.bodyW, p.r.Body); err != nil {
 		// The client went away or sent less than its Content-Length.
 		// The script's stdin stays open until it has been killed: at EOF
