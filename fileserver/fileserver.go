@@ -279,8 +279,25 @@ func sendWhole(w http.ResponseWriter, r *http.Request, content io.Reader, size i
 	case size <= smallFile:
 		writeSmall(w, content, size)
 	default:
+		if sendable(content) {
+			// The header goes out now: net/http's ReadFrom would
+			// otherwise read the file's first 512 bytes itself (to sniff
+			// a type, which is set already) and write them with it, a
+			// read(2) more before sendfile.
+			_ = http.NewResponseController(w).Flush()
+		}
 		_, _ = io.CopyN(w, content, size)
 	}
+}
+
+// sendable reports whether content is a file the connection can send
+// with sendfile(2).
+func sendable(content io.Reader) bool {
+	switch content.(type) {
+	case *os.File, *sizedFile:
+		return true
+	}
+	return false
 }
 
 // writeSmall reads the n bytes (at most smallFile) of content and writes
