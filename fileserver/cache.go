@@ -10,12 +10,14 @@ import (
 
 // Bounds of a fileCache besides its size in bytes, and its settle window.
 const (
-	// DefaultCacheSize is the size of [New]'s cache of small files unless
-	// [WithCache] says otherwise.
+	// DefaultCacheSize is the size in bytes of [New]'s cache of small
+	// files unless [WithCache] says otherwise: 16 MiB.
 	DefaultCacheSize = 16 << 20
 	// cacheFileMax is the largest file kept: larger ones are sent with
-	// sendfile, which beats a copy from memory once the file is large.
-	cacheFileMax = 64 << 10
+	// sendfile. Measured with wrk through the CLI (32 connections),
+	// memory beats open, fstat, sendfile and close up to 128 KiB (1.07 to
+	// 1.7 times the requests/s at 100 and 128 KiB); at 256 KiB neither wins.
+	cacheFileMax = 128 << 10
 	cacheEntries = 4096 // files
 	// entryCost is what an entry is counted for beyond its bytes, its name
 	// and its header values, so that empty files count too.

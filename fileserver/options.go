@@ -76,8 +76,9 @@ func WithPythonHeaders() Option {
 }
 
 // WithCache sets the size in bytes of [New]'s cache of small files (see
-// [New]); 0 turns the cache off. The default is [DefaultCacheSize]. It
-// panics when size is negative.
+// [New]), counting each file's bytes and its header values; 0 turns the
+// cache off, so that every request opens and reads its file. The default
+// is [DefaultCacheSize]. It panics when size is negative.
 func WithCache(size int64) Option {
 	if size < 0 {
 		panic("fileserver: WithCache: negative size " + strconv.FormatInt(size, 10))
