@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/simplehttp/simplehttp/internal/testutil"
 )
@@ -43,30 +44,38 @@ var stackForms = []struct {
 }
 
 // BenchmarkStack1KiB serves a 1 KiB file through each of stackForms, into
-// a writer that keeps nothing (what the stack costs) and into a recorder.
+// a writer that keeps nothing (what the stack costs) and into a recorder:
+// from the file server's cache (the file is 2 s old first, as the cache
+// wants), and without it (-nocache, fileserver.WithCache(0)).
 func BenchmarkStack1KiB(b *testing.B) {
 	dir := writeFiles(b, map[string]string{"small.txt": strings.Repeat("x", 1024)})
+	time.Sleep(2100 * time.Millisecond) // the cache's settle window
 	for _, form := range stackForms {
-		h, err := NewHandler(dir, form.opts...)
-		if err != nil {
-			b.Fatal(err)
+		for _, cache := range []struct {
+			suffix string
+			opts   []Option
+		}{{"", nil}, {"-nocache", []Option{WithCache(0)}}} {
+			h, err := NewHandler(dir, append(form.opts[:len(form.opts):len(form.opts)], cache.opts...)...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { h.Close() })
+			req := httptest.NewRequest("GET", "/small.txt", nil)
+			req.RemoteAddr = "127.0.0.1:50000"
+			b.Run(form.name+cache.suffix+"/discard", func(b *testing.B) {
+				w := &testutil.DiscardWriter{H: http.Header{}}
+				b.ReportAllocs()
+				for b.Loop() {
+					clear(w.H)
+					h.ServeHTTP(w, req)
+				}
+			})
+			b.Run(form.name+cache.suffix+"/recorder", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					h.ServeHTTP(httptest.NewRecorder(), req)
+				}
+			})
 		}
-		b.Cleanup(func() { h.Close() })
-		req := httptest.NewRequest("GET", "/small.txt", nil)
-		req.RemoteAddr = "127.0.0.1:50000"
-		b.Run(form.name+"/discard", func(b *testing.B) {
-			w := &testutil.DiscardWriter{H: http.Header{}}
-			b.ReportAllocs()
-			for b.Loop() {
-				clear(w.H)
-				h.ServeHTTP(w, req)
-			}
-		})
-		b.Run(form.name+"/recorder", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				h.ServeHTTP(httptest.NewRecorder(), req)
-			}
-		})
 	}
 }

@@ -39,6 +39,7 @@ type config struct {
 	compress       bool
 	files          []fileserver.Option // beyond Python: precompressed, SPA
 	defaultType    string
+	cacheSize      *int64 // nil: fileserver's default
 	errorPages     []errorpage.Option
 }
 
@@ -158,6 +159,14 @@ func WithSPA() Option {
 	return func(c *config) { c.files = append(c.files, fileserver.WithSPA()) }
 }
 
+// WithCache sets the size in bytes of the file server's cache of small,
+// unchanged files ([fileserver.WithCache]); 0 turns it off. The default is
+// [fileserver.DefaultCacheSize]. NewHandler returns an error when size is
+// negative.
+func WithCache(size int64) Option {
+	return func(c *config) { c.cacheSize = &size }
+}
+
 // WithDefaultContentType sets the Content-Type of files whose extension is
 // unknown ([fileserver.WithDefaultContentType]). The default is
 // application/octet-stream. NewHandler returns an error when t is not a
@@ -231,6 +240,12 @@ func configure(opts []Option) (config, error) {
 			return cfg, fmt.Errorf("simplehttp: invalid content type %q", cfg.defaultType)
 		}
 		cfg.files = append(cfg.files, fileserver.WithDefaultContentType(cfg.defaultType))
+	}
+	if cfg.cacheSize != nil {
+		if *cfg.cacheSize < 0 {
+			return cfg, fmt.Errorf("simplehttp: negative cache size %d", *cfg.cacheSize)
+		}
+		cfg.files = append(cfg.files, fileserver.WithCache(*cfg.cacheSize))
 	}
 	switch {
 	case !cfg.cgi && cfg.cgiTimeout != 0:

@@ -44,6 +44,7 @@ func TestNewHandlerErrors(t *testing.T) {
 		{name: "protocol without CGI", dir: dir, opts: []Option{WithCGIProtocol("HTTP/1.1")}, want: "simplehttp: WithCGIProtocol needs WithCGI"},
 		{name: "timeout without CGI", dir: dir, opts: []Option{WithCGITimeout(time.Second)}, want: "simplehttp: WithCGITimeout needs WithCGI"},
 		{name: "negative timeout", dir: dir, opts: []Option{WithCGI(), WithCGITimeout(-time.Second)}, want: "simplehttp: negative CGI timeout -1s"},
+		{name: "negative cache size", dir: dir, opts: []Option{WithCache(-1)}, want: "simplehttp: negative cache size -1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -141,7 +141,8 @@ type config struct {
 	abs     string                                           // the directory, absolute
 	stat    func(name string) (fs.FileInfo, error)           // follows links; name is slash-separated, relative
 	open    func(name string) (*os.File, fs.FileInfo, error) // opens name with O_PATH, following links as stat does, and fstats it
-	openDir func(name string) (*os.File, error)              // opens directory name for reading, following links as stat does
+	openDir func(name string) (*os.File, error)              // opens directory name with O_PATH, following links as stat does
+	devNull *os.File                                         // the stdin of a script given no body
 	baseEnv []string                                         // the allowlisted part of the server's environment
 	cred    *credential                                      // whom scripts run as; nil: the server's user
 	runAs   runAs                                            // whose permissions the executable test checks
@@ -245,7 +246,7 @@ func (c *config) init(root *os.Root) error {
 			return openStat(os.OpenFile(filepath.Join(abs, filepath.FromSlash(name)), oPath, 0))
 		}
 		c.openDir = func(name string) (*os.File, error) {
-			return os.OpenFile(filepath.Join(abs, filepath.FromSlash(name)), os.O_RDONLY|oDirectory, 0)
+			return os.OpenFile(filepath.Join(abs, filepath.FromSlash(name)), oPath|oDirectory, 0)
 		}
 	} else {
 		c.stat = root.Stat
@@ -262,8 +263,14 @@ func (c *config) init(root *os.Root) error {
 			return openStat(root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0))
 		}
 		c.openDir = func(name string) (*os.File, error) {
-			return root.OpenFile(name, os.O_RDONLY|oDirectory, 0)
+			return root.OpenFile(name, oPath|oDirectory, 0)
 		}
+	}
+
+	// One /dev/null serves every script without a body: os/exec would
+	// open one per script.
+	if c.devNull, err = os.Open(os.DevNull); err != nil {
+		return fmt.Errorf("cgi: %w", err)
 	}
 
 	for _, name := range c.envNames {
@@ -465,9 +472,9 @@ func (c *config) lookup(dir, rest string) (s script, code int, msg string, err e
 	}
 	// The script's directory, its working directory, is opened too, so
 	// that it is the one the script was found in even if the served
-	// directory has been renamed since. Where it cannot be opened for
-	// reading (a directory the server may only search), the script
-	// changes to it by name.
+	// directory has been renamed since (O_PATH: it need not be readable,
+	// and costs no more than the lookup). Where it cannot be opened, the
+	// script changes to it by name.
 	wd, err := c.openDir(path.Dir(rel))
 	if httperr.Transient(err) {
 		f.Close()

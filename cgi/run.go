@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/simplehttp/simplehttp/internal/httperr"
@@ -67,7 +69,7 @@ func (h *handler) serveScript(w http.ResponseWriter, r *http.Request, s script) 
 		// it now (as Python does on reading the headers), before the
 		// script can write its header ahead of the body copy's first read.
 		_, _ = r.Body.Read(nil)
-		pr, pw, err := os.Pipe()
+		pw, pr, err := pipe(false)
 		if err != nil {
 			h.startFailed(w, r, &s, err)
 			return
@@ -130,10 +132,16 @@ func (h *handler) serveScript(w http.ResponseWriter, r *http.Request, s script) 
 	if code == 0 {
 		code = http.StatusOK
 	}
+	if _, ok := hdr.header["Content-Length"]; !ok {
+		// Frame the body as Python does, by the end of the connection (or
+		// chunked, for HTTP/1.1): net/http would otherwise count a short
+		// body that has ended before the first flush and send a length the
+		// script never gave.
+		dst["Content-Length"] = nil
+	}
 	w.WriteHeader(code)
-	_ = rc.Flush()
 
-	if err := copyOut(w, rc, br); err != nil {
+	if err := p.copyOut(w, br); err != nil {
 		if errors.Is(err, http.ErrContentLength) {
 			h.logf(r, "CGI script %s: wrote more than its Content-Length", s.name)
 			p.cancel(errBadOutput)
@@ -201,6 +209,45 @@ type process struct {
 	bodyErr    error         // why reading the request body failed; read after stdinDone
 	forcedBody bool          // finish cut the request body off
 	outsider   bool          // watch stopped reading stdout, held open by a process outside the group; read after watchDone
+
+	outMu      sync.Mutex // orders stopOutput and the deadlines readOutput sets
+	outStopped bool       // stopOutput was called: stdout is read no more
+}
+
+// stopOutput makes reads of stdout, the one waiting and any later, return
+// at once.
+func (p *process) stopOutput() {
+	p.outMu.Lock()
+	defer p.outMu.Unlock()
+	p.outStopped = true
+	_ = p.stdout.SetReadDeadline(past)
+}
+
+// stopped reports whether stopOutput has been called.
+func (p *process) stopped() bool {
+	p.outMu.Lock()
+	defer p.outMu.Unlock()
+	return p.outStopped
+}
+
+// readOutput reads stdout, waiting until deadline (zero: for as long as
+// it takes) unless reading has been stopped. The deadline holds for this
+// read only.
+func (p *process) readOutput(b []byte, deadline time.Time) (int, error) {
+	p.setOutputDeadline(deadline)
+	n, err := p.stdout.Read(b)
+	if !deadline.IsZero() {
+		p.setOutputDeadline(time.Time{})
+	}
+	return n, err
+}
+
+func (p *process) setOutputDeadline(t time.Time) {
+	p.outMu.Lock()
+	defer p.outMu.Unlock()
+	if !p.outStopped {
+		_ = p.stdout.SetReadDeadline(t)
+	}
 }
 
 // start starts the script with stdin (nil: /dev/null), and the goroutines
@@ -235,6 +282,7 @@ func (h *handler) start(r *http.Request, rc *http.ResponseController, s *script,
 		Stderr:     errW,
 		ExtraFiles: []*os.File{s.exe},
 	}
+	p.cmd.Stdin = h.devNull
 	if stdin != nil {
 		p.cmd.Stdin = stdin
 	}
@@ -267,7 +315,11 @@ func (h *handler) start(r *http.Request, rc *http.ResponseController, s *script,
 		_ = waitExited(p.pid)
 		close(p.exited)
 	}()
-	go p.feed()
+	if bodyW != nil {
+		go p.feed()
+	} else {
+		close(p.stdinDone)
+	}
 	go func() {
 		defer close(p.stderrDone)
 		h.logLines(r, p.stderr)
@@ -278,11 +330,11 @@ func (h *handler) start(r *http.Request, rc *http.ResponseController, s *script,
 
 // pipes makes the stdout and stderr pipes and returns the script's ends.
 func (p *process) pipes() (outW, errW *os.File, err error) {
-	p.stdout, outW, err = os.Pipe()
+	p.stdout, outW, err = pipe(true)
 	if err != nil {
 		return nil, nil, err
 	}
-	p.stderr, errW, err = os.Pipe()
+	p.stderr, errW, err = pipe(true)
 	if err != nil {
 		closeAll(p.stdout, outW)
 		return nil, nil, err
@@ -293,9 +345,6 @@ func (p *process) pipes() (outW, errW *os.File, err error) {
 // feed copies the request body to the script's stdin.
 func (p *process) feed() {
 	defer close(p.stdinDone)
-	if p.bodyW == nil {
-		return
-	}
 	if err := copyBody(p.bodyW, p.r.Body); err != nil {
 		// The client went away or sent less than its Content-Length.
 		// The script's stdin stays open until it has been killed: at EOF
@@ -335,14 +384,14 @@ func (p *process) watch() {
 	for {
 		select {
 		case <-p.ctx.Done():
-			_ = p.stdout.SetReadDeadline(past)
+			p.stopOutput()
 			return
 		case <-p.stop:
 			return
 		case <-tick.C:
 			if pipeEmpty(p.stdout) {
 				p.outsider = true
-				_ = p.stdout.SetReadDeadline(past)
+				p.stopOutput()
 				return
 			}
 		}
@@ -431,27 +480,100 @@ func copyBody(dst io.Writer, body io.Reader) error {
 	}
 }
 
-// copyOut streams the script's body to w, flushing after every read so
-// that the client gets output as the script writes it. A body the response
-// may not have (204, 304) is read and dropped.
-func copyOut(w http.ResponseWriter, rc *http.ResponseController, src io.Reader) error {
-	buf := make([]byte, 32<<10)
+// copyOut streams the script's body to w: what br holds past the header
+// block, then what the script writes to stdout. When the script has
+// written nothing more for coalesceWait, w is flushed before the wait goes
+// on, so that the client has everything the script has written so far
+// (Python's CGI script writes to the connection itself); output that
+// follows at once (the end of a short script) goes out with the header
+// in one piece. A body the response may not have (204, 304) is read and
+// dropped.
+func (p *process) copyOut(w http.ResponseWriter, br *bufio.Reader) error {
 	discard := false
+	write := func(b []byte) error {
+		if discard {
+			return nil
+		}
+		_, err := w.Write(b)
+		if errors.Is(err, http.ErrBodyNotAllowed) {
+			discard = true
+			return nil
+		}
+		return err
+	}
+	if n := br.Buffered(); n > 0 {
+		b, _ := br.Peek(n)
+		if err := write(b); err != nil {
+			return err
+		}
+	}
+	raw, err := p.stdout.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	buf := copyBufs.Get().(*[copyBufSize]byte)
+	defer copyBufs.Put(buf)
 	for {
-		n, err := src.Read(buf)
-		if n > 0 && !discard {
-			if _, werr := w.Write(buf[:n]); errors.Is(werr, http.ErrBodyNotAllowed) {
-				discard = true
-			} else if werr != nil {
+		n, err := readReady(raw, buf[:])
+		if err == errNotReady {
+			n, err = p.readOutput(buf[:], time.Now().Add(coalesceWait))
+			if errors.Is(err, os.ErrDeadlineExceeded) && !p.stopped() {
+				if !discard {
+					_ = p.rc.Flush()
+				}
+				n, err = p.readOutput(buf[:], time.Time{})
+			}
+		}
+		if n > 0 {
+			if werr := write(buf[:n]); werr != nil {
 				return werr
-			} else {
-				_ = rc.Flush()
 			}
 		}
 		if err != nil {
 			return nil // EOF, or the read was stopped
 		}
 	}
+}
+
+// coalesceWait is how long copyOut waits for more of a script's output
+// before it flushes what it has: long enough for a script that has
+// written its last bytes to exit, short next to any pause a person could
+// see.
+const coalesceWait = time.Millisecond
+
+// copyBufSize is the size of the buffers the script's output is copied
+// through.
+const copyBufSize = 32 << 10
+
+var copyBufs = sync.Pool{New: func() any { return new([copyBufSize]byte) }}
+
+// errNotReady is readReady's answer when nothing can be read without
+// waiting.
+var errNotReady = errors.New("no output ready")
+
+// readReady reads what can be read from raw at once: io.EOF at the end,
+// errNotReady when the script has written nothing more yet, the
+// deadline's error once reading has been stopped.
+func readReady(raw syscall.RawConn, p []byte) (n int, err error) {
+	cerr := raw.Read(func(fd uintptr) bool {
+		for {
+			n, err = syscall.Read(int(fd), p)
+			if err != syscall.EINTR {
+				return true
+			}
+		}
+	})
+	switch {
+	case cerr != nil:
+		return 0, cerr
+	case err == syscall.EAGAIN:
+		return 0, errNotReady
+	case err != nil:
+		return 0, err
+	case n == 0:
+		return 0, io.EOF
+	}
+	return n, nil
 }
 
 // logLines logs what the script writes to stderr, one call per line

@@ -10,18 +10,23 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/felixge/httpsnoop"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simplehttp/simplehttp/internal/testutil"
 )
 
 // TestResponses pins the parsing of a script's header block (RFC 3875 §6;
@@ -676,4 +681,53 @@ func TestScriptName(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	me := filepath.Join(dir, "cgi-bin", "me.sh")
 	assert.Equal(t, "/proc/self/fd/3\n"+me+"\n"+me+"\n", body)
+}
+
+// TestOutputCoalesced pins how output reaches the client. Output that is
+// ready at once (the script has written it all and exited) goes out with
+// the header in one piece, without a flush; output the script is still
+// writing is flushed before the middleware waits for more, so that the
+// client sees each part as the script writes it. Either way the body is
+// framed as Python frames it, by the script's own Content-Length or none:
+// net/http may not invent one for a short body.
+func TestOutputCoalesced(t *testing.T) {
+	dir := newDir(t)
+	writeScript(t, dir, "cgi-bin/quick.sh", "printf 'Content-Type: text/plain\\n\\nhello\\n'\n")
+	writeScript(t, dir, "cgi-bin/length.sh", "printf 'Content-Type: text/plain\\nContent-Length: 6\\n\\nhello\\n'\n")
+	writeScript(t, dir, "cgi-bin/slow.sh", "printf 'Content-Type: text/plain\\n\\none\\n'\nsleep 0.2\nprintf 'two\\n'\n")
+	tests := []struct {
+		path          string
+		body          string
+		contentLength string // "": none
+		flushed       bool
+	}{
+		{"/cgi-bin/quick.sh", "hello\n", "", false},
+		{"/cgi-bin/length.sh", "hello\n", "6", false},
+		{"/cgi-bin/slow.sh", "one\ntwo\n", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			var flushes atomic.Int32
+			mw := mustNew(t, dir, WithLogf(func(*http.Request, string, ...any) {}))
+			h := mw(http.NotFoundHandler())
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				h.ServeHTTP(httpsnoop.Wrap(w, httpsnoop.Hooks{
+					Flush: func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
+						return func() { flushes.Add(1); next() }
+					},
+				}), r)
+			}))
+			defer srv.Close()
+			raw := testutil.Exchange(t, srv.Listener.Addr().String(),
+				"GET "+tt.path+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+			resp, body := testutil.ReadResponse(t, raw, http.MethodGet)
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Equal(t, tt.body, body)
+			assert.Equal(t, tt.contentLength, resp.Header.Get("Content-Length"))
+			if tt.contentLength == "" {
+				assert.Equal(t, []string{"chunked"}, resp.TransferEncoding)
+			}
+			assert.Equal(t, tt.flushed, flushes.Load() > 0, "flushes: %d", flushes.Load())
+		})
+	}
 }

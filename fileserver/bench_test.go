@@ -14,22 +14,30 @@ import (
 	"github.com/simplehttp/simplehttp/internal/testutil"
 )
 
-// BenchmarkSmallFile serves a 1 KiB file from disk with this handler and
-// with the standard library's http.FileServer, into a recorder, and
-// (discard/...) into a writer that keeps nothing, so that only the handler
-// counts.
+// BenchmarkSmallFile serves a 1 KiB file from disk with this handler,
+// without its cache and from it (cache-hit), and with the standard
+// library's http.FileServer, into a recorder, and (discard/...) into a
+// writer that keeps nothing, so that only the handler counts.
 func BenchmarkSmallFile(b *testing.B) {
 	dir := b.TempDir()
 	require.NoError(b, os.WriteFile(filepath.Join(dir, "small.txt"), make([]byte, 1024), 0o644))
 	root := rootFS(b, dir)
+	noCache := fileserver.WithCache(0)
+	cached := func(h http.Handler) http.Handler {
+		fileserver.SetCacheSettle(h, 0) // the file was just written
+		return h
+	}
 	handlers := []struct {
 		name string
 		h    http.Handler
 	}{
-		{"fileserver/os.Root", fileserver.New(root.FS())},
-		{"fileserver/RootFS", fileserver.New(fileserver.RootFS(root))},
-		{"fileserver/os.DirFS", fileserver.New(os.DirFS(dir))},
-		{"fileserver/os.Root/no-extras", fileserver.New(root.FS(), fileserver.WithPythonHeaders())},
+		{"fileserver/os.Root", fileserver.New(root.FS(), noCache)},
+		{"fileserver/RootFS", fileserver.New(fileserver.RootFS(root), noCache)},
+		{"fileserver/os.DirFS", fileserver.New(os.DirFS(dir), noCache)},
+		{"fileserver/os.Root/no-extras", fileserver.New(root.FS(), fileserver.WithPythonHeaders(), noCache)},
+		{"fileserver/os.Root/cache-hit", cached(fileserver.New(root.FS()))},
+		{"fileserver/RootFS/cache-hit", cached(fileserver.New(fileserver.RootFS(root)))},
+		{"fileserver/os.DirFS/cache-hit", cached(fileserver.New(os.DirFS(dir)))},
 		{"http.FileServer/http.Dir", http.FileServer(http.Dir(dir))},
 		{"http.FileServer/http.FS(os.Root)", http.FileServer(http.FS(root.FS()))},
 	}

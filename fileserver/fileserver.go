@@ -1,6 +1,7 @@
 package fileserver
 
 import (
+	"bytes"
 	"io"
 	"io/fs"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/simplehttp/simplehttp/internal/httperr"
 	"github.com/simplehttp/simplehttp/internal/indexpage"
@@ -45,12 +47,26 @@ import (
 // An *os.File (from os.Root.FS or os.DirFS) is sent with
 // [http.ServeContent], so the kernel sends it with sendfile. Errors are
 // written the [http.Error] way. New panics if fsys or an option is nil.
+//
+// On Linux, New keeps regular files of up to 128 KiB in memory with their
+// header values, in a cache of [DefaultCacheSize] bytes and 4096 files at
+// most ([WithCache] sizes it or turns it off). It never answers from a
+// changed file: an entry is served only after a stat of its name finds the
+// same file (device and inode) with the same size, mode, modification and
+// change times, and a file is kept only when its last change was 2 s old
+// at the time it was read, so that a later change cannot leave its times
+// as they were. A hit costs that one stat instead of an open, fstat, read
+// and close.
 func New(fsys fs.FS, opts ...Option) http.Handler {
 	if fsys == nil {
 		panic("fileserver: New: nil fs.FS")
 	}
 	c := newConfig(opts)
-	return &handler{fsys: fsys, charset: c.charset, python: c.python, features: c.features}
+	h := &handler{fsys: fsys, charset: c.charset, python: c.python, features: c.features}
+	if c.cacheSize > 0 {
+		h.cache = newFileCache(c.cacheSize)
+	}
+	return h
 }
 
 // RootFS returns the file system of root, as root.FS() does, in a form
@@ -70,6 +86,7 @@ type handler struct {
 	charset string
 	python  bool // no ETag, no ranges
 	tags    etagCache
+	cache   *fileCache // nil: off
 
 	features features
 }
@@ -82,6 +99,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name, trailingSlash, ok := urlpath.FromRequest(r)
 	if !ok {
 		notFound(w)
+		return
+	}
+	if h.cache != nil && !trailingSlash && h.serveCached(w, r, name) {
 		return
 	}
 	f, info, err := h.open(name)
@@ -109,6 +129,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		name = index
+		if h.cache != nil && h.serveCached(w, r, name) {
+			return
+		}
 		if f, info, err = h.open(name); err != nil {
 			openFailed(w, err)
 			return
@@ -127,7 +150,27 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.features.precompressed && h.servePrecompressed(w, r, name) {
 		return
 	}
+	if h.cache != nil && r.Method == http.MethodGet {
+		if e := h.cache.fill(h, name, f, info); e != nil {
+			h.serveEntry(w, r, e)
+			return
+		}
+	}
 	h.serveFile(w, r, name, f, info)
+}
+
+// serveCached serves the regular file name from the cache, if it is there
+// and has not changed since it was read, and reports whether it did.
+func (h *handler) serveCached(w http.ResponseWriter, r *http.Request, name string) bool {
+	e := h.cache.lookup(h.fsys, name)
+	if e == nil {
+		return false
+	}
+	if h.features.precompressed && h.servePrecompressed(w, r, name) {
+		return true
+	}
+	h.serveEntry(w, r, e)
+	return true
 }
 
 // open opens name and returns it with its fstat. A directory or other
@@ -181,6 +224,82 @@ func openFailed(w http.ResponseWriter, err error) {
 // serveFile sends the open regular file f.
 func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string, f fs.File, info fs.FileInfo) {
 	header := w.Header()
+	var ctype string
+	if _, ok := header["Content-Type"]; !ok {
+		ctype = h.contentType(name)
+	}
+	content, seekable := f.(io.ReadSeeker)
+	_, tagged := header["Etag"]
+	withTag := seekable && !h.python && !tagged
+	v := newFileValues(info, withTag)
+	if withTag && info.ModTime().IsZero() {
+		tag, err := h.tags.etag(name, f, content, info)
+		if err != nil { // the bytes could not be read
+			openFailed(w, err)
+			return
+		}
+		v.etag = tag
+	}
+	if !seekable {
+		// Without Seek there are no ranges; the bytes are sent as Python
+		// sends them.
+		h.answer(w, r, ctype, v, info.ModTime(), info.Size(), f, nil, false)
+		return
+	}
+	if osf, ok := f.(*os.File); ok {
+		// ServeContent learns the size by seeking to the end and back:
+		// two system calls that fstat has made needless.
+		content = &sizedFile{File: osf, size: info.Size(), info: info}
+	}
+	h.answer(w, r, ctype, v, info.ModTime(), info.Size(), content, nil, true)
+}
+
+// serveEntry sends the cached file e, as serveFile sends a file.
+func (h *handler) serveEntry(w http.ResponseWriter, r *http.Request, e *cacheEntry) {
+	header := w.Header()
+	var ctype string
+	if _, ok := header["Content-Type"]; !ok {
+		ctype = e.ctype
+	}
+	v := e.values
+	if _, tagged := header["Etag"]; tagged || h.python {
+		v.etag = ""
+	}
+	h.answer(w, r, ctype, v, e.modtime, int64(len(e.data)), nil, e.data, true)
+}
+
+// fileValues are the values of a file's Last-Modified, ETag and
+// Content-Length headers; "" is a header not sent.
+type fileValues struct {
+	lastModified, etag, length string
+}
+
+// newFileValues formats the header values of the file whose stat is info,
+// with its dated ETag if withTag, all in one string (one allocation
+// instead of three), each value a part of it.
+func newFileValues(info fs.FileInfo, withTag bool) fileValues {
+	var buf [128]byte
+	b := buf[:0]
+	modtime := info.ModTime()
+	if !modtime.IsZero() {
+		b = modtime.UTC().AppendFormat(b, http.TimeFormat)
+	}
+	dated := len(b)
+	if withTag && !modtime.IsZero() {
+		b = appendModTag(b, modtime, info.Size())
+	}
+	tagEnd := len(b)
+	b = strconv.AppendInt(b, info.Size(), 10)
+	text := string(b)
+	return fileValues{lastModified: text[:dated], etag: text[dated:tagEnd], length: text[tagEnd:]}
+}
+
+// answer sets the headers of a regular file of size bytes (ctype "" leaves
+// Content-Type as it is), answers the preconditions, and sends the file:
+// data if it is in memory, else content (an io.ReadSeeker if ranges).
+// Without ranges the file is sent whole as Python sends it.
+func (h *handler) answer(w http.ResponseWriter, r *http.Request, ctype string, v fileValues, modtime time.Time, size int64, content io.Reader, data []byte, ranges bool) {
+	header := w.Header()
 	// The headers set here share one array of values, each a slice of it
 	// bounded by its capacity (appending to one cannot reach another):
 	// one allocation instead of one per header.
@@ -189,60 +308,24 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 		vals = append(vals, value)
 		header[key] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
-	if _, ok := header["Content-Type"]; !ok {
-		set("Content-Type", h.contentType(name))
+	if ctype != "" {
+		set("Content-Type", ctype)
 	}
-	// Last-Modified, the ETag of a dated file and Content-Length are
-	// formatted into one string, each value a part of it: one allocation
-	// instead of three.
-	var buf [128]byte
-	b := buf[:0]
-	modtime := info.ModTime()
-	if !modtime.IsZero() {
-		b = modtime.UTC().AppendFormat(b, http.TimeFormat)
-	}
-	dated := len(b)
-	content, seekable := f.(io.ReadSeeker)
-	_, tagged := header["Etag"]
-	withTag := seekable && !h.python && !tagged
-	if withTag && !modtime.IsZero() {
-		b = appendModTag(b, modtime, info.Size())
-	}
-	tagEnd := len(b)
-	b = strconv.AppendInt(b, info.Size(), 10)
-	text := string(b)
-	size := text[tagEnd:]
-	if dated > 0 {
+	if v.lastModified != "" {
 		// Set here because ServeContent leaves out the Unix epoch, which
 		// Python sends like any other date.
-		set("Last-Modified", text[:dated])
+		set("Last-Modified", v.lastModified)
 	}
-	if withTag {
-		tag := text[dated:tagEnd]
-		if modtime.IsZero() {
-			var err error
-			if tag, err = h.tags.etag(name, f, content, info); err != nil { // the bytes could not be read
-				openFailed(w, err)
-				return
-			}
-		}
-		if tag != "" {
-			set("Etag", tag)
-		}
+	if v.etag != "" {
+		set("Etag", v.etag)
 	}
 	if precond.Present(r.Header) && precond.Write(w, precond.Evaluate(r, header, nil)) {
 		return
 	}
-	if !seekable {
-		// Without Seek there are no ranges; send the bytes as Python does.
-		set("Content-Length", size)
-		sendWhole(w, r, f, info.Size())
+	if !ranges {
+		set("Content-Length", v.length)
+		sendWhole(w, r, content, size)
 		return
-	}
-	if osf, ok := f.(*os.File); ok {
-		// ServeContent learns the size by seeking to the end and back:
-		// two system calls that fstat has made needless.
-		content = &sizedFile{File: osf, size: info.Size(), info: info}
 	}
 	if _, ranged := r.Header["Range"]; !ranged || h.python {
 		// The whole file (Python ignores Range), as ServeContent sends
@@ -253,13 +336,23 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 			set("Accept-Ranges", "bytes")
 		}
 		if header.Get("Content-Encoding") == "" {
-			set("Content-Length", size)
+			set("Content-Length", v.length)
 		}
-		sendWhole(w, r, content, info.Size())
+		if data == nil {
+			sendWhole(w, r, content, size)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(data)
+		}
 		return
 	}
 	// The preconditions are answered; ServeContent is left the ranges.
-	http.ServeContent(w, h.rangeRequest(r), "", modtime, content)
+	if data != nil {
+		content = bytes.NewReader(data)
+	}
+	http.ServeContent(w, h.rangeRequest(r), "", modtime, content.(io.ReadSeeker))
 }
 
 // smallFile is the size up to which a file is read and written in one
@@ -279,8 +372,25 @@ func sendWhole(w http.ResponseWriter, r *http.Request, content io.Reader, size i
 	case size <= smallFile:
 		writeSmall(w, content, size)
 	default:
+		if sendable(content) {
+			// The header goes out now: net/http's ReadFrom would
+			// otherwise read the file's first 512 bytes itself (to sniff
+			// a type, which is set already) and write them with it, a
+			// read(2) more before sendfile.
+			_ = http.NewResponseController(w).Flush()
+		}
 		_, _ = io.CopyN(w, content, size)
 	}
+}
+
+// sendable reports whether content is a file the connection can send
+// with sendfile(2).
+func sendable(content io.Reader) bool {
+	switch content.(type) {
+	case *os.File, *sizedFile:
+		return true
+	}
+	return false
 }
 
 // writeSmall reads the n bytes (at most smallFile) of content and writes

@@ -2,6 +2,7 @@ package fileserver
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/simplehttp/simplehttp/internal/indexpage"
@@ -14,8 +15,9 @@ type Option func(*config)
 type IndexOption func(*indexConfig)
 
 type config struct {
-	charset string // appended to text/* types; "" = none (Python)
-	python  bool   // Python's headers only: no ETag, no ranges
+	charset   string // appended to text/* types; "" = none (Python)
+	python    bool   // Python's headers only: no ETag, no ranges
+	cacheSize int64  // bytes; 0: no cache
 
 	features features // beyond Python: see features.go
 }
@@ -25,7 +27,7 @@ type indexConfig struct {
 }
 
 func newConfig(opts []Option) *config {
-	c := &config{}
+	c := &config{cacheSize: DefaultCacheSize}
 	for _, opt := range opts {
 		if opt == nil {
 			panic("fileserver: nil Option")
@@ -71,6 +73,17 @@ func WithCharset(cs string) Option {
 // ranges are served (206, 416, multipart/byteranges).
 func WithPythonHeaders() Option {
 	return func(c *config) { c.python = true }
+}
+
+// WithCache sets the size in bytes of [New]'s cache of small files (see
+// [New]), counting each file's bytes and its header values; 0 turns the
+// cache off, so that every request opens and reads its file. The default
+// is [DefaultCacheSize]. It panics when size is negative.
+func WithCache(size int64) Option {
+	if size < 0 {
+		panic("fileserver: WithCache: negative size " + strconv.FormatInt(size, 10))
+	}
+	return func(c *config) { c.cacheSize = size }
 }
 
 // WithIndexNames sets the file names [Index] looks for in a directory, in

@@ -41,6 +41,7 @@ type config struct {
 	contentType    string // --content-type; "" is application/octet-stream
 	precompressed  bool
 	spa            bool
+	noCache        bool        // --no-cache: no cache of small files
 	errorPages     []errorPage // --error-page, in the order given
 	help           bool        // -h/--help: print help and exit 0
 	version        bool        // --version: print the version and exit 0
@@ -123,6 +124,8 @@ beyond Python's http.server:
                         (default: 1024; 0: no minimum)
   --max-connections N   serve at most N connections at once; more wait to be
                         accepted (default: from the open-file limit)
+  --no-cache            read every file from disk on every request instead of
+                        keeping small, unchanged files in memory
 `
 
 // usageError is a command-line mistake: printed after the usage line as
@@ -261,6 +264,7 @@ var options = []*option{
 		c.maxConns = n
 		return nil
 	}},
+	{long: "--no-cache", apply: func(c *config, _ string) error { c.noCache = true; return nil }},
 }
 
 // addErrorPage reads --error-page CODE=FILE: CODE an error status, FILE

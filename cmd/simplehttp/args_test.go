@@ -114,7 +114,7 @@ var argCases = []struct {
 	{name: "unknown short chain", args: []string{"-ch"}, err: "unrecognized arguments: -ch"},
 	{name: "ambiguous", args: []string{"--tls", "x"}, err: "ambiguous option: --tls could match --tls-cert, --tls-key, --tls-password-file"},
 	{name: "ambiguous is reported first", args: []string{"abc", "--t=1"}, err: "ambiguous option: --t=1 could match --tls-cert, --tls-key, --tls-password-file"},
-	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --version, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --hide-dotfiles, --script-timeout, --cgi-max-body, --header, --compress, --tls-password-file, --content-type, --precompressed, --spa, --error-page, --send-timeout, --min-send-rate, --max-connections"},
+	{name: "ambiguous empty long", args: []string{"--=1"}, err: "ambiguous option: --=1 could match --help, --version, --cgi, --bind, --directory, --protocol, --tls-cert, --tls-key, --follow-symlinks, --rich-listing, --hide-dotfiles, --script-timeout, --cgi-max-body, --header, --compress, --tls-password-file, --content-type, --precompressed, --spa, --error-page, --send-timeout, --min-send-rate, --max-connections, --no-cache"},
 	// Python 3.12's own abbreviations keep their meaning beside our
 	// options (the mirror, which has ours too, finds them ambiguous;
 	// python312 checks them against Python 3.12's options alone).
@@ -150,6 +150,7 @@ var argCases = []struct {
 	{name: "compress", args: []string{"--compress"}, want: config{port: 8000, protocol: http10, compress: true}},
 	{name: "tls password", args: []string{"--tls-cert", "c.pem", "--tls-password-file", "pw"}, want: config{port: 8000, protocol: http10, tlsCert: "c.pem", tlsPassword: "pw"}},
 	{name: "content type", args: []string{"--content-type", "text/plain; charset=utf-8"}, want: config{port: 8000, protocol: http10, contentType: "text/plain; charset=utf-8"}},
+	{name: "no cache", args: []string{"--no-c"}, want: config{port: 8000, protocol: http10, noCache: true}},
 	{name: "precompressed and spa", args: []string{"--pre", "--spa"}, want: config{port: 8000, protocol: http10, precompressed: true, spa: true}},
 	{name: "tls password without cert", args: []string{"--tls-password-file", "pw"}, err: "--tls-password-file requires --tls-cert to be set"},
 	{name: "key without cert", args: []string{"--tls-key", "k.pem"}, err: "--tls-key requires --tls-cert to be set"},
@@ -266,7 +267,7 @@ def parse(argv, ours):
             'cgiTimeout': g('script_timeout', 0), 'headers': g('header', []), 'compress': g('compress', False),
             'tlsPassword': g('tls_password_file', ''), 'contentType': g('content_type', ''),
             'precompressed': g('precompressed', False), 'spa': g('spa', False),
-            'cgiMaxBody': g('cgi_max_body', 0)}
+            'cgiMaxBody': g('cgi_max_body', 0), 'noCache': g('no_cache', False)}
 def add_ours(p):
     p.add_argument('--tls-cert', metavar='PATH')
     p.add_argument('--tls-key', metavar='PATH')
@@ -285,6 +286,7 @@ def add_ours(p):
     p.add_argument('--send-timeout', metavar='SECONDS', type=float)
     p.add_argument('--min-send-rate', metavar='BYTES', type=int)
     p.add_argument('--max-connections', metavar='N', type=int)
+    p.add_argument('--no-cache', action='store_true')
 def check_ours(p, a):
     if a.tls_password_file and not a.tls_cert:
         p.error('--tls-password-file requires --tls-cert to be set')
@@ -342,6 +344,7 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 		Precompressed  bool
 		SPA            bool  `json:"spa"`
 		CGIMaxBody     int64 `json:"cgiMaxBody"`
+		NoCache        bool  `json:"noCache"`
 	}
 	require.NoError(t, json.Unmarshal(out, &results))
 	require.Len(t, results, len(vectors))
@@ -378,7 +381,7 @@ func TestParseArgsMatchesArgparse(t *testing.T) {
 					port: py.Port, bind: py.Bind, directory: py.Directory, protocol: py.Protocol,
 					cgi: py.CGI, tlsCert: py.TLSCert, tlsKey: py.TLSKey, followSymlinks: py.FollowSymlinks,
 					richListing: py.RichListing, hideDotfiles: py.HideDotfiles, cgiTimeout: time.Duration(py.CGITimeout * float64(time.Second)),
-					cgiMaxBody: py.CGIMaxBody,
+					cgiMaxBody: py.CGIMaxBody, noCache: py.NoCache,
 				}, got)
 			}
 		})

@@ -279,6 +279,9 @@ func (c *command) handler(cfg config) (h http.Handler, files io.Closer, err erro
 	if cfg.spa {
 		opts = append(opts, simplehttp.WithSPA())
 	}
+	if cfg.noCache {
+		opts = append(opts, simplehttp.WithCache(0))
+	}
 	for _, p := range cfg.errorPages {
 		opts = append(opts, simplehttp.WithErrorPage(p.code, p.body, p.contentType))
 	}
