@@ -15,9 +15,11 @@ package watch
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"reflect"
 
 	"github.com/felixge/httpsnoop"
 )
@@ -209,9 +211,11 @@ type layer interface {
 	// alone returns a chain of this layer alone with its observer state,
 	// in one allocation.
 	alone() (*chain, Observer)
-	// state returns a new observer state, nil for a layer that only
-	// begins.
-	state() Observer
+	// stateType is the type of the layer's observer state, nil for a
+	// layer that only begins; at returns the observer whose state p
+	// points to.
+	stateType() reflect.Type
+	at(p reflect.Value) Observer
 	// begin starts watching r with o, whose writes go to out. It returns
 	// the request to pass on, and false when the layer has answered r
 	// itself: then nothing inside it runs and o's End is not called.
@@ -236,7 +240,9 @@ func (t *typed[S, P]) alone() (*chain, Observer) {
 	return &both.c, P(&both.s)
 }
 
-func (t *typed[S, P]) state() Observer { return P(new(S)) }
+func (t *typed[S, P]) stateType() reflect.Type { return reflect.TypeFor[S]() }
+
+func (t *typed[S, P]) at(p reflect.Value) Observer { return P(p.Interface().(*S)) }
 
 func (t *typed[S, P]) begin(o Observer, out *Level, r *http.Request) (*http.Request, bool) {
 	return t.beginFunc(o.(P), out, r)
@@ -261,7 +267,8 @@ func Middleware[S any, P interface {
 type beginOnly func(out *Level, r *http.Request)
 
 func (b beginOnly) alone() (*chain, Observer) { return new(chain), nil }
-func (b beginOnly) state() Observer           { return nil }
+func (b beginOnly) stateType() reflect.Type   { return nil }
+func (b beginOnly) at(reflect.Value) Observer { return nil }
 func (b beginOnly) methods() Methods          { return 0 }
 func (b beginOnly) begin(_ Observer, out *Level, r *http.Request) (*http.Request, bool) {
 	b(out, r)
@@ -282,10 +289,9 @@ func join(name string, l layer) func(http.Handler) http.Handler {
 		}
 		if h, ok := next.(*Handler); ok {
 			layers := make([]layer, 0, len(h.layers)+1)
-			layers = append(append(layers, h.layers...), l)
-			return &Handler{layers: layers, next: h.next, m: h.m | l.methods()}
+			return newHandler(append(append(layers, h.layers...), l), h.next)
 		}
-		return &Handler{layers: []layer{l}, next: next, m: l.methods()}
+		return newHandler([]layer{l}, next)
 	}
 }
 
@@ -295,6 +301,36 @@ type Handler struct {
 	layers []layer
 	next   http.Handler
 	m      Methods
+
+	// For a chain of several layers: state is a struct of the chain
+	// (a longChain, or a chain when there are more layers than inline)
+	// and the layers' observer states, field[i] being layer i's (0: it
+	// has none), so that a request's states are one allocation.
+	state reflect.Type
+	field []int
+}
+
+func newHandler(layers []layer, next http.Handler) *Handler {
+	h := &Handler{layers: layers, next: next}
+	for _, l := range layers {
+		h.m |= l.methods()
+	}
+	if len(layers) == 1 {
+		return h
+	}
+	fields := []reflect.StructField{{Name: "Chain", Type: reflect.TypeFor[longChain]()}}
+	if len(layers) > inline {
+		fields[0].Type = reflect.TypeFor[chain]()
+	}
+	h.field = make([]int, len(layers))
+	for i, l := range layers {
+		if t := l.stateType(); t != nil {
+			h.field[i] = len(fields)
+			fields = append(fields, reflect.StructField{Name: fmt.Sprintf("Layer%d", i), Type: t})
+		}
+	}
+	h.state = reflect.StructOf(fields)
+	return h
 }
 
 // ServeHTTP serves r through the layers, outermost first, and next.
@@ -307,16 +343,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.init(w, 1)
 		c.obs[0] = o
 	} else {
+		state := reflect.New(h.state).Elem()
 		if n <= inline {
-			lc := new(longChain)
+			lc := state.Field(0).Addr().Interface().(*longChain)
 			c = &lc.chain
 			c.obs, c.levels = lc.obs[:n], lc.levels[:n+1]
 		} else {
-			c = new(chain)
+			c = state.Field(0).Addr().Interface().(*chain)
 		}
 		c.init(w, n)
 		for i, l := range h.layers {
-			c.obs[i] = l.state()
+			if f := h.field[i]; f > 0 {
+				c.obs[i] = l.at(state.Field(f).Addr())
+			}
 		}
 	}
 	// Outermost first, each layer begins; one that answers stops the rest.
