@@ -252,6 +252,7 @@ func (b *bench) run() error {
 	}
 
 	results := make([][nCols][]float64, len(workloads)) // workload, column, run
+	cpu := make([][nCols][]float64, len(workloads))     // server CPU µs per request
 	for run := 0; run < b.runs; run++ {
 		for i, w := range workloads {
 			for c, s := range w.servers {
@@ -259,11 +260,18 @@ func (b *bench) run() error {
 					continue
 				}
 				fmt.Fprintf(os.Stderr, "run %d/%d: %s: %s\n", run+1, b.runs, w.name, s.name)
+				c0, cerr := cpuSeconds(s.cmd.Process.Pid)
+				start := time.Now()
 				rate, err := b.load(w.name+", "+s.name, s.url+w.path, w.conns, w.header)
 				if err != nil {
 					return fmt.Errorf("%s, %s: %w", w.name, s.name, err)
 				}
+				elapsed := time.Since(start)
+				c1, cerr2 := cpuSeconds(s.cmd.Process.Pid)
 				results[i][c] = append(results[i][c], rate)
+				if n := rate * min(elapsed, b.duration).Seconds(); cerr == nil && cerr2 == nil && n > 0 {
+					cpu[i][c] = append(cpu[i][c], (c1-c0)/n*1e6)
+				}
 			}
 		}
 	}
@@ -278,6 +286,26 @@ func (b *bench) run() error {
 				cells[c] = spread(results[i][c], fmtRate)
 				medians[c] = median(results[i][c])
 				b.results[w.key+"/"+strconv.Itoa(c)] = medians[c]
+			}
+		}
+		tableRow(w.name, cells, medians)
+	}
+	fmt.Println()
+	fmt.Println("## Server CPU per request, µs (lower is better): median (min–max)")
+	fmt.Println()
+	fmt.Println("The servers' own user and system time (/proc, 10 ms ticks) over each load run, divided by")
+	fmt.Println("the requests served; a CGI script's own time is not in it (it is its children's). Less")
+	fmt.Println("sensitive to other load on the machine than the rates above.")
+	fmt.Println()
+	tableHead("workload")
+	for i, w := range workloads {
+		var cells [nCols]string
+		var medians [nCols]float64
+		for c := range nCols {
+			if len(cpu[i][c]) > 0 {
+				cells[c] = spread(cpu[i][c], fmtRate)
+				medians[c] = median(cpu[i][c])
+				b.results["cpu/"+w.key+"/"+strconv.Itoa(c)] = medians[c]
 			}
 		}
 		tableRow(w.name, cells, medians)
