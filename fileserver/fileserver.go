@@ -246,9 +246,12 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 		h.answer(w, r, ctype, v, info.ModTime(), info.Size(), f, nil, false)
 		return
 	}
-	if osf, ok := f.(*os.File); ok {
+	_, ranged := r.Header["Range"]
+	if osf, ok := f.(*os.File); ok && (ranged && !h.python || info.Size() > smallFile) {
 		// ServeContent learns the size by seeking to the end and back:
-		// two system calls that fstat has made needless.
+		// two system calls that fstat has made needless; and connguard
+		// asks a file sent with sendfile for its type, which sizedFile
+		// answers without another fstat. A small whole file is only read.
 		content = &sizedFile{File: osf, size: info.Size(), info: info}
 	}
 	h.answer(w, r, ctype, v, info.ModTime(), info.Size(), content, nil, true)
