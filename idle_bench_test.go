@@ -54,6 +54,14 @@ func BenchmarkIdle(b *testing.B) {
 		{"headers", headers.New(http.Header{"X-Frame-Options": {"DENY"}})},
 		{"compress", compress.New()},
 		{"logging", logging.New(io.Discard)},
+		// The four watchers together, as in a stack: they share one wrap
+		// (internal/watch), so this is what watching costs a stack.
+		{"watchers", func(h http.Handler) http.Handler {
+			h = compress.New()(h)
+			h = logging.New(io.Discard)(h)
+			h = errorpage.New()(h)
+			return headers.New(http.Header{"X-Frame-Options": {"DENY"}})(h)
+		}},
 	} {
 		b.Run(mw.name, func(b *testing.B) {
 			h := mw.mw(bare)
