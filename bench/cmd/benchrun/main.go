@@ -997,35 +997,48 @@ func (b *bench) download(size int64, servers [nCols]*server) error {
 		return err
 	}
 	var rate, cpu [nCols][]float64
-	gib := float64(size) / (1 << 30)
+	gib := float64(size) * float64(b.fetches()) / (1 << 30)
 	for run := 0; run < b.runs; run++ {
 		for c, s := range servers {
 			if s == nil {
 				continue
 			}
-			fmt.Fprintf(os.Stderr, "run %d/%d: download of %d MiB: %s\n", run+1, b.runs, size>>20, s.name)
+			fmt.Fprintf(os.Stderr, "run %d/%d: download of %d MiB, %d times: %s\n", run+1, b.runs, size>>20, b.fetches(), s.name)
 			c0, err := cpuSeconds(s.cmd.Process.Pid)
 			if err != nil {
 				return err
 			}
 			t0 := time.Now()
-			n, err := b.fetch(s.url + "/big.bin")
-			secs := time.Since(t0).Seconds()
-			if err != nil || n != size {
-				return fmt.Errorf("%s: big.bin: %d of %d bytes: %v", s.name, n, size, err)
+			for range b.fetches() {
+				n, err := b.fetch(s.url + "/big.bin")
+				if err != nil || n != size {
+					return fmt.Errorf("%s: big.bin: %d of %d bytes: %v", s.name, n, size, err)
+				}
 			}
+			secs := time.Since(t0).Seconds()
 			c1, err := cpuSeconds(s.cmd.Process.Pid)
 			if err != nil {
 				return err
 			}
-			rate[c] = append(rate[c], float64(size)/(1<<20)/secs)
+			rate[c] = append(rate[c], gib*1024/secs)
 			cpu[c] = append(cpu[c], (c1-c0)/gib)
 		}
 	}
 	client := map[bool]string{true: "curl", false: "Go client"}[b.curl]
-	b.row("big/rate", fmt.Sprintf("download of %d MiB (%s, one at a time): MiB/s", size>>20, client), rate, fmtInt)
+	b.row("big/rate", fmt.Sprintf("download of %d MiB (%s, one at a time, %d per sample): MiB/s", size>>20, client, b.fetches()), rate, fmtInt)
 	b.row("big/cpu", "… server CPU s per GiB, /proc utime+stime, 10 ms ticks (lower is better)", cpu, fmtSecs)
 	return nil
+}
+
+// fetches is how many times one sample of the download fetches the big
+// file. /proc counts CPU time in 10 ms ticks, and sendfile serves a GiB in
+// about 0.35 s of CPU, so one GiB per sample would leave a tick or two of
+// noise to decide "no worse"; four GiB make a tick a quarter of that.
+func (b *bench) fetches() int {
+	if b.quick {
+		return 1
+	}
+	return 4
 }
 
 // idle holds many idle keep-alive connections on a fresh server while it
@@ -1175,14 +1188,14 @@ func (b *bench) targets(sizes fixtureSizes) {
 		{"… its peak RSS ≤ Python's", atMost("list100k/rss", colPython, 1, func(v float64) string { return fmtInt(v) + " MB" })},
 		{"CGI ≥ 1.2× net/http/cgi", ratio("cgi", colRef, 1.2)},
 		{"download ≥ 0.95× FileServer's throughput", ratio("big/rate", colRef, 0.95)},
-		{"… server CPU per GiB no worse than FileServer's (within one 10 ms tick per GiB)", func() (string, bool, bool) {
+		{"… server CPU per GiB no worse than FileServer's (within one 10 ms tick over all the bytes of a sample)", func() (string, bool, bool) {
 			ours, ok1 := b.results["big/cpu/0"]
 			other, ok2 := b.results["big/cpu/1"]
 			_, ran := get("big/rate", colOurs)
 			if !ok1 || !ok2 || !ran {
 				return "not measured", false, false
 			}
-			return fmt.Sprintf("%s s vs %s s", fmtSecs(ours), fmtSecs(other)), ours <= other+0.01*float64(1<<30)/float64(sizes.big)+1e-9, true
+			return fmt.Sprintf("%s s vs %s s", fmtSecs(ours), fmtSecs(other)), ours <= other+0.01*float64(1<<30)/float64(sizes.big*int64(b.fetches()))+1e-9, true
 		}},
 		{"idle connections plus load: RSS < 64 MiB (67.1 MB)", func() (string, bool, bool) {
 			v, ok := get("idle/rss", colOurs)
