@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -506,6 +507,9 @@ func TestCacheSameAnswers(t *testing.T) {
 	ref := serve(t, fileserver.New(os.DirFS(dir), fileserver.WithCache(0)), "GET", "/page.html")
 	etag, lastModified := ref.Header.Get("Etag"), ref.Header.Get("Last-Modified")
 	require.NotEmpty(t, etag)
+	gzRef := serve(t, fileserver.New(os.DirFS(dir), fileserver.WithCache(0), fileserver.WithPrecompressed()), "GET", "/page.html", "Accept-Encoding: gzip")
+	gzTag := gzRef.Header.Get("Etag")
+	require.True(t, strings.HasSuffix(gzTag, `-gz"`), "the sidecar's ETag %q", gzTag)
 	requests := []struct {
 		method, target string
 		header         []string
@@ -517,6 +521,9 @@ func TestCacheSameAnswers(t *testing.T) {
 		{"GET", "/missing", []string{"Accept: text/html"}},
 		{"GET", "/page.html", []string{"Accept-Encoding: gzip"}},
 		{"HEAD", "/page.html", []string{"Accept-Encoding: gzip"}},
+		{"GET", "/page.html", []string{"Accept-Encoding: gzip", "Range: bytes=2-5"}},
+		{"GET", "/page.html", []string{"Accept-Encoding: gzip", "If-None-Match: " + gzTag}},
+		{"GET", "/page.html", []string{"Accept-Encoding: gzip"}}, // from the cache, once filled
 		{"GET", "/page.html", []string{"Range: bytes=0-9"}},
 		{"GET", "/page.html", []string{"Range: bytes=100-"}},
 		{"GET", "/page.html", []string{"Range: bytes=-7"}},
@@ -551,7 +558,11 @@ func TestCacheSameAnswers(t *testing.T) {
 					got := serve(t, h, rq.method, rq.target, rq.header...)
 					sameResponse(t, want, got, "%s %s %q", rq.method, rq.target, rq.header)
 				}
-				for _, name := range []string{"page.html", "d/index.html", "index.html"} {
+				names := []string{"page.html", "d/index.html", "index.html"}
+				if v.name == "WithPrecompressed" {
+					names = append(names, "page.html.gz")
+				}
+				for _, name := range names {
 					held, fresh := fileserver.CacheState(cached, name)
 					assert.True(t, held && fresh, "%s was answered from the cache", name)
 				}
@@ -559,3 +570,53 @@ func TestCacheSameAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheSidecar checks that under WithPrecompressed a small file and
+// its sidecar are both cached by a request that is sent the sidecar, so
+// that the next one needs no open, and that a changed sidecar is read
+// again.
+func TestCacheSidecar(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"app.js": "let a = 1;\n", "app.js.gz": "gzip v1"})
+	fsys := &openCounter{FS: os.DirFS(dir)}
+	h := fileserver.New(fsys, fileserver.WithPrecompressed())
+	fileserver.SetCacheSettle(h, 0)
+	get := func() *http.Response {
+		t.Helper()
+		res := serve(t, h, "GET", "/app.js", "Accept-Encoding: gzip")
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		assert.Equal(t, "gzip", res.Header.Get("Content-Encoding"))
+		assert.Equal(t, "text/javascript", res.Header.Get("Content-Type"))
+		return res
+	}
+	first := get()
+	assert.Equal(t, "gzip v1", body(t, first))
+	for _, name := range []string{"app.js", "app.js.gz"} {
+		held, fresh := fileserver.CacheState(h, name)
+		assert.True(t, held && fresh, "%s is cached after one request for the sidecar", name)
+	}
+	opened := fsys.opens.Load()
+	second := get()
+	assert.Equal(t, "gzip v1", body(t, second))
+	assert.Zero(t, fsys.opens.Load()-opened, "files opened for the second request")
+	assert.Equal(t, first.Header.Get("Etag"), second.Header.Get("Etag"), "the same ETag from the cache")
+	assert.Equal(t, first.Header.Get("Content-Length"), second.Header.Get("Content-Length"))
+
+	writeFiles(t, dir, map[string]string{"app.js.gz": "gzip version 2"})
+	third := get()
+	assert.Equal(t, "gzip version 2", body(t, third), "a changed sidecar is never served stale")
+	assert.Equal(t, "14", third.Header.Get("Content-Length"))
+}
+
+// openCounter counts the files opened through it; a Stat is not an open.
+type openCounter struct {
+	fs.FS
+	opens atomic.Int64
+}
+
+func (c *openCounter) Open(name string) (fs.File, error) {
+	c.opens.Add(1)
+	return c.FS.Open(name)
+}
+
+func (c *openCounter) Stat(name string) (fs.FileInfo, error) { return fs.Stat(c.FS, name) }

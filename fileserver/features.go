@@ -108,7 +108,17 @@ func (h *handler) servePrecompressed(w http.ResponseWriter, r *http.Request, nam
 			ext = sc.ext
 		}
 	}
-	f, err := h.fsys.Open(name + ext)
+	sidecar := name + ext
+	if h.cache != nil {
+		// A small sidecar is served from memory like any small file: a
+		// stat instead of open, fstat, sendfile and close.
+		if e := h.cache.lookup(h.fsys, sidecar); e != nil {
+			h.setSidecarHeaders(header, name, ext, e.values.etag)
+			h.serveEntry(encoded(w, chosen), r, e)
+			return true
+		}
+	}
+	f, err := h.fsys.Open(sidecar)
 	if err != nil {
 		return false // gone since the Stat: the original is served
 	}
@@ -118,33 +128,53 @@ func (h *handler) servePrecompressed(w http.ResponseWriter, r *http.Request, nam
 	if err != nil || !info.Mode().IsRegular() || !seekable {
 		return false
 	}
-	if _, ok := header["Content-Type"]; !ok {
-		header.Set("Content-Type", h.contentType(name))
+	if h.cache != nil && r.Method == http.MethodGet {
+		if e := h.cache.fill(h, sidecar, f, info); e != nil {
+			h.setSidecarHeaders(header, name, ext, e.values.etag)
+			h.serveEntry(encoded(w, chosen), r, e)
+			return true
+		}
 	}
+	var tag string
 	if _, ok := header["Etag"]; !ok && !h.python {
-		tag, err := h.tags.etag(name+ext, f, content, info)
-		if err != nil {
+		if tag, err = h.tags.etag(sidecar, f, content, info); err != nil {
 			openFailed(w, err)
 			return true
 		}
-		if len(tag) > 2 {
-			header.Set("Etag", tag[:len(tag)-1]+"-"+strings.TrimPrefix(ext, ".")+`"`)
-		}
 	}
-	// Set as the status goes out: http.ServeContent sends no
-	// Content-Length (so no sendfile either) when it sees a coding.
-	w = httpsnoop.Wrap(w, httpsnoop.Hooks{
+	h.setSidecarHeaders(header, name, ext, tag)
+	h.serveFile(encoded(w, chosen), r, sidecar, f, info)
+	return true
+}
+
+// setSidecarHeaders sets the Content-Type of the original name and the
+// sidecar's ETag, tag (its file's tag) marked with the sidecar's extension
+// ext, unless they are set in front (or, for the ETag, under
+// WithPythonHeaders).
+func (h *handler) setSidecarHeaders(header http.Header, name, ext, tag string) {
+	if _, ok := header["Content-Type"]; !ok {
+		header.Set("Content-Type", h.contentType(name))
+	}
+	if _, ok := header["Etag"]; !ok && !h.python && len(tag) > 2 {
+		header.Set("Etag", tag[:len(tag)-1]+"-"+strings.TrimPrefix(ext, ".")+`"`)
+	}
+}
+
+// encoded returns w, setting Content-Encoding: coding as a 200 or 206
+// status goes out. It is set then, not before, because http.ServeContent
+// sends no Content-Length (so no sendfile either) when it sees a coding.
+func encoded(w http.ResponseWriter, coding string) http.ResponseWriter {
+	header := w.Header()
+	return httpsnoop.Wrap(w, httpsnoop.Hooks{
 		WriteHeader: func(next httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
 			return func(code int) {
 				if code == http.StatusOK || code == http.StatusPartialContent {
-					header.Set("Content-Encoding", chosen)
+					header.Set("Content-Encoding", coding)
 				}
 				next(code)
 			}
 		},
 	})
-	h.serveFile(w, r, name+ext, f, info)
-	return true
 }
 
 // serveSPA answers a request for a missing path with the root index.html

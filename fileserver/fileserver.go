@@ -147,14 +147,18 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
+	// The file is cached before a sidecar is looked for: the next request
+	// for it then finds it with a stat, whichever of the two it is sent.
+	var e *cacheEntry
+	if h.cache != nil && r.Method == http.MethodGet {
+		e = h.cache.fill(h, name, f, info)
+	}
 	if h.features.precompressed && h.servePrecompressed(w, r, name) {
 		return
 	}
-	if h.cache != nil && r.Method == http.MethodGet {
-		if e := h.cache.fill(h, name, f, info); e != nil {
-			h.serveEntry(w, r, e)
-			return
-		}
+	if e != nil {
+		h.serveEntry(w, r, e)
+		return
 	}
 	h.serveFile(w, r, name, f, info)
 }
