@@ -42,11 +42,11 @@ func WithDefaultContentType(t string) Option {
 // then gzip). The sidecar is sent with Content-Encoding, the original's
 // Content-Type, and its own strong ETag marked with the coding
 // ("...-br"); its Last-Modified, its length, and byte ranges over its
-// encoded bytes, with sendfile as for any file. Every response for a file
-// that has a sidecar carries Vary: Accept-Encoding. A sidecar is only
-// ever served for its original: without a.js, a request for a.js is 404,
-// and a.js.gz asked for by name is served as itself. The default serves
-// files only as they are.
+// encoded bytes, from the cache or with sendfile as for any file (see
+// [New]). Every response for a file that has a sidecar carries Vary:
+// Accept-Encoding. A sidecar is only ever served for its original:
+// without a.js, a request for a.js is 404, and a.js.gz asked for by name
+// is served as itself. The default serves files only as they are.
 func WithPrecompressed() Option {
 	return func(c *config) { c.features.precompressed = true }
 }
