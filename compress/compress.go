@@ -137,6 +137,8 @@ type writer struct {
 	enc   encoder
 
 	pendingFlush bool // a Flush put off while buffering
+	flushBody    bool // ... when some of the body was held: not the headers alone
+	encWritten   bool // bytes went into enc since it was last flushed
 }
 
 // WriteString is watched so that a string is not copied twice.
@@ -243,7 +245,10 @@ func (cw *writer) settle() {
 }
 
 // writeHeld sends what was held back while buffering, and a flush that
-// was put off.
+// was put off. A flush put off before any byte of the body was written
+// asked for the headers alone: the encoder is not flushed for it, which
+// would cut the stream with a sync block (an empty one, 5 bytes for
+// deflate, when nothing was held).
 func (cw *writer) writeHeld() {
 	if len(cw.buf) > 0 {
 		cw.bodyWrite(cw.buf)
@@ -251,7 +256,11 @@ func (cw *writer) writeHeld() {
 	cw.buf = nil
 	if cw.pendingFlush {
 		cw.pendingFlush = false
-		cw.Flush()
+		if cw.flushBody {
+			cw.Flush()
+		} else {
+			cw.w.Flush()
+		}
 	}
 }
 
@@ -290,6 +299,7 @@ func (cw *writer) bodyWrite(p []byte) (int, error) {
 		if cw.enc == nil { // HEAD
 			return len(p), nil
 		}
+		cw.encWritten = cw.encWritten || len(p) > 0
 		return cw.enc.Write(p)
 	default:
 		return cw.w.Write(p)
@@ -343,18 +353,24 @@ func (cw *writer) ReadFrom(src io.Reader) (int64, error) {
 		return held + n, err
 	}
 	n, err := io.Copy(cw.enc, src)
+	cw.encWritten = cw.encWritten || n > 0
 	return held + n, err
 }
 
-// flush flushes the encoder, then the connection. While the first bytes
-// are held, it is put off until the decision.
+// Flush flushes the encoder (if anything was written to it since it was
+// last flushed), then the connection. While the first bytes are held, it
+// is put off until the decision.
 func (cw *writer) Flush() {
 	switch cw.state {
 	case buffering:
 		cw.pendingFlush = true
+		cw.flushBody = cw.flushBody || len(cw.buf) > 0
 		return
 	case compressing:
-		if cw.enc != nil {
+		// With nothing written since the last flush, flushing the
+		// encoder would only add an empty sync block.
+		if cw.enc != nil && cw.encWritten {
+			cw.encWritten = false
 			_ = cw.enc.Flush() // a write error shows on the next Write
 		}
 	}

@@ -266,6 +266,71 @@ func TestStreaming(t *testing.T) {
 	assert.Equal(t, text, string(got))
 }
 
+// TestHeaderFlush pins that a Flush made before any of the body (to send
+// the headers early, as fileserver does before sendfile) sends the headers
+// but does not cut the compressed stream with a sync block, which would be
+// empty when the body then comes through ReadFrom; a Flush after some of
+// the body does flush that part.
+func TestHeaderFlush(t *testing.T) {
+	syncMarker := []byte{0, 0, 0xff, 0xff} // ends every deflate sync block
+	tests := []struct {
+		name   string
+		write  func(w http.ResponseWriter)
+		blocks int
+	}{
+		{"flush, then ReadFrom", func(w http.ResponseWriter) {
+			w.Header().Set("Content-Length", strconv.Itoa(len(text)))
+			w.WriteHeader(http.StatusOK)
+			w.(http.Flusher).Flush()
+			_, _ = w.(io.ReaderFrom).ReadFrom(strings.NewReader(text)) // as io.Copy from a file
+		}, 0},
+		{"flush, then Write", func(w http.ResponseWriter) {
+			w.WriteHeader(http.StatusOK)
+			w.(http.Flusher).Flush()
+			_, _ = io.WriteString(w, text)
+		}, 0},
+		{"Write, flush, Write", func(w http.ResponseWriter) {
+			_, _ = io.WriteString(w, text)
+			w.(http.Flusher).Flush()
+			_, _ = io.WriteString(w, "end")
+		}, 1},
+		{"Write, flush, flush, Write", func(w http.ResponseWriter) {
+			_, _ = io.WriteString(w, text)
+			w.(http.Flusher).Flush()
+			w.(http.Flusher).Flush()
+			_, _ = io.WriteString(w, "end")
+		}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := New()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/plain")
+				tc.write(w)
+			}))
+			// A real server: its writer has the ReadFrom a recorder lacks.
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+			req, err := http.NewRequest("GET", srv.URL, nil)
+			require.NoError(t, err)
+			req.Header.Set("Accept-Encoding", "gzip")
+			tr := &http.Transport{DisableCompression: true}
+			defer tr.CloseIdleConnections()
+			resp, err := tr.RoundTrip(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			require.Equal(t, "gzip", resp.Header.Get("Content-Encoding"))
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.Equal(t, tc.blocks, bytes.Count(body, syncMarker), "sync blocks in % x", body)
+			want := text
+			if tc.blocks == 1 {
+				want += "end"
+			}
+			assert.Equal(t, want, decode(t, "gzip", body))
+		})
+	}
+}
+
 // TestInterfaces pins that the wrapped writer keeps the interfaces of
 // net/http's own, and that a response not compressed reaches its ReadFrom
 // (sendfile), while a compressed one does not.
