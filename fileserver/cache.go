@@ -71,13 +71,37 @@ func newFileCache(maxBytes int64) *fileCache {
 // lookup returns the entry of name if its stat through fsys gives the
 // stamp the entry was made with, else nil (and the entry is dropped).
 func (c *fileCache) lookup(fsys fs.FS, name string) *cacheEntry {
-	c.mu.RLock()
-	e := c.m[name]
-	c.mu.RUnlock()
+	e := c.entry(name)
 	if e == nil {
 		return nil
 	}
-	if info, err := fs.Stat(fsys, name); err == nil {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		info = nil
+	}
+	return c.check(e, info)
+}
+
+// current is lookup for a caller that has just stat'ed name for this
+// request: info is that stat, and name is not stat'ed again.
+func (c *fileCache) current(name string, info fs.FileInfo) *cacheEntry {
+	e := c.entry(name)
+	if e == nil {
+		return nil
+	}
+	return c.check(e, info)
+}
+
+func (c *fileCache) entry(name string) *cacheEntry {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[name]
+}
+
+// check returns e if info (nil when the stat failed) gives its stamp;
+// else it drops e and returns nil.
+func (c *fileCache) check(e *cacheEntry, info fs.FileInfo) *cacheEntry {
+	if info != nil {
 		if stamp, ok := stampOf(info); ok && stamp == e.stamp {
 			if !e.used.Load() {
 				e.used.Store(true)
@@ -86,7 +110,7 @@ func (c *fileCache) lookup(fsys fs.FS, name string) *cacheEntry {
 		}
 	}
 	c.mu.Lock()
-	if c.m[name] == e {
+	if c.m[e.name] == e {
 		c.remove(e)
 	}
 	c.mu.Unlock()

@@ -573,12 +573,12 @@ func TestCacheSameAnswers(t *testing.T) {
 
 // TestCacheSidecar checks that under WithPrecompressed a small file and
 // its sidecar are both cached by a request that is sent the sidecar, so
-// that the next one needs no open, and that a changed sidecar is read
-// again.
+// that the next one needs no open and no stat beyond the original's and
+// the candidate sidecars', and that a changed sidecar is read again.
 func TestCacheSidecar(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"app.js": "let a = 1;\n", "app.js.gz": "gzip v1"})
-	fsys := &openCounter{FS: os.DirFS(dir)}
+	fsys := &fsCounter{FS: os.DirFS(dir)}
 	h := fileserver.New(fsys, fileserver.WithPrecompressed())
 	fileserver.SetCacheSettle(h, 0)
 	get := func() *http.Response {
@@ -595,10 +595,11 @@ func TestCacheSidecar(t *testing.T) {
 		held, fresh := fileserver.CacheState(h, name)
 		assert.True(t, held && fresh, "%s is cached after one request for the sidecar", name)
 	}
-	opened := fsys.opens.Load()
+	opened, stated := fsys.opens.Load(), fsys.stats.Load()
 	second := get()
 	assert.Equal(t, "gzip v1", body(t, second))
 	assert.Zero(t, fsys.opens.Load()-opened, "files opened for the second request")
+	assert.Equal(t, int64(1+3), fsys.stats.Load()-stated, "stats for the second request: the original's and the three candidate sidecars'")
 	assert.Equal(t, first.Header.Get("Etag"), second.Header.Get("Etag"), "the same ETag from the cache")
 	assert.Equal(t, first.Header.Get("Content-Length"), second.Header.Get("Content-Length"))
 
@@ -608,15 +609,18 @@ func TestCacheSidecar(t *testing.T) {
 	assert.Equal(t, "14", third.Header.Get("Content-Length"))
 }
 
-// openCounter counts the files opened through it; a Stat is not an open.
-type openCounter struct {
+// fsCounter counts the files opened and stat'ed through it.
+type fsCounter struct {
 	fs.FS
-	opens atomic.Int64
+	opens, stats atomic.Int64
 }
 
-func (c *openCounter) Open(name string) (fs.File, error) {
+func (c *fsCounter) Open(name string) (fs.File, error) {
 	c.opens.Add(1)
 	return c.FS.Open(name)
 }
 
-func (c *openCounter) Stat(name string) (fs.FileInfo, error) { return fs.Stat(c.FS, name) }
+func (c *fsCounter) Stat(name string) (fs.FileInfo, error) {
+	c.stats.Add(1)
+	return fs.Stat(c.FS, name)
+}

@@ -83,11 +83,18 @@ var sidecars = [...]struct{ coding, ext string }{
 // request accepts, and reports whether it did. When there is none to
 // serve, it only adds Vary if the file has a sidecar at all.
 func (h *handler) servePrecompressed(w http.ResponseWriter, r *http.Request, name string) bool {
-	var offered [len(sidecars)]string
+	var (
+		offered [len(sidecars)]string
+		found   [len(sidecars)]struct { // the sidecars offered
+			ext  string
+			info fs.FileInfo
+		}
+	)
 	n := 0
 	for _, sc := range sidecars {
 		if info, err := fs.Stat(h.fsys, name+sc.ext); err == nil && info.Mode().IsRegular() {
 			offered[n] = sc.coding
+			found[n].ext, found[n].info = sc.ext, info
 			n++
 		}
 	}
@@ -102,48 +109,49 @@ func (h *handler) servePrecompressed(w http.ResponseWriter, r *http.Request, nam
 	if chosen == "" {
 		return false
 	}
-	ext := ""
-	for _, sc := range sidecars {
-		if sc.coding == chosen {
-			ext = sc.ext
+	var (
+		ext  string
+		info fs.FileInfo
+	)
+	for i, c := range offered[:n] {
+		if c == chosen {
+			ext, info = found[i].ext, found[i].info
 		}
 	}
 	sidecar := name + ext
+	var e *cacheEntry
 	if h.cache != nil {
-		// A small sidecar is served from memory like any small file: a
-		// stat instead of open, fstat, sendfile and close.
-		if e := h.cache.lookup(h.fsys, sidecar); e != nil {
-			h.setSidecarHeaders(header, name, ext, e.values.etag)
-			h.serveEntry(encoded(w, chosen), r, e)
+		// A small sidecar is served from memory like any small file,
+		// checked against the stat just made: no open, fstat, sendfile
+		// or close.
+		e = h.cache.current(sidecar, info)
+	}
+	if e == nil {
+		f, err := h.fsys.Open(sidecar)
+		if err != nil {
+			return false // gone since the Stat: the original is served
+		}
+		defer f.Close()
+		info, err = f.Stat()
+		content, seekable := f.(io.ReadSeeker)
+		if err != nil || !info.Mode().IsRegular() || !seekable {
+			return false
+		}
+		if e = h.fill(r, sidecar, f, info); e == nil {
+			var tag string
+			if _, ok := header["Etag"]; !ok && !h.python {
+				if tag, err = h.tags.etag(sidecar, f, content, info); err != nil {
+					openFailed(w, err)
+					return true
+				}
+			}
+			h.setSidecarHeaders(header, name, ext, tag)
+			h.serveFile(encoded(w, chosen), r, sidecar, f, info)
 			return true
 		}
 	}
-	f, err := h.fsys.Open(sidecar)
-	if err != nil {
-		return false // gone since the Stat: the original is served
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	content, seekable := f.(io.ReadSeeker)
-	if err != nil || !info.Mode().IsRegular() || !seekable {
-		return false
-	}
-	if h.cache != nil && r.Method == http.MethodGet {
-		if e := h.cache.fill(h, sidecar, f, info); e != nil {
-			h.setSidecarHeaders(header, name, ext, e.values.etag)
-			h.serveEntry(encoded(w, chosen), r, e)
-			return true
-		}
-	}
-	var tag string
-	if _, ok := header["Etag"]; !ok && !h.python {
-		if tag, err = h.tags.etag(sidecar, f, content, info); err != nil {
-			openFailed(w, err)
-			return true
-		}
-	}
-	h.setSidecarHeaders(header, name, ext, tag)
-	h.serveFile(encoded(w, chosen), r, sidecar, f, info)
+	h.setSidecarHeaders(header, name, ext, e.values.etag)
+	h.serveEntry(encoded(w, chosen), r, e)
 	return true
 }
 

@@ -149,10 +149,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	// The file is cached before a sidecar is looked for: the next request
 	// for it then finds it with a stat, whichever of the two it is sent.
-	var e *cacheEntry
-	if h.cache != nil && r.Method == http.MethodGet {
-		e = h.cache.fill(h, name, f, info)
-	}
+	e := h.fill(r, name, f, info)
 	if h.features.precompressed && h.servePrecompressed(w, r, name) {
 		return
 	}
@@ -161,6 +158,16 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.serveFile(w, r, name, f, info)
+}
+
+// fill caches the regular file f called name, whose fstat is info, for a
+// GET when there is a cache, and returns its entry; nil when it is not
+// cached (see fileCache.fill).
+func (h *handler) fill(r *http.Request, name string, f fs.File, info fs.FileInfo) *cacheEntry {
+	if h.cache == nil || r.Method != http.MethodGet {
+		return nil
+	}
+	return h.cache.fill(h, name, f, info)
 }
 
 // serveCached serves the regular file name from the cache, if it is there
