@@ -136,10 +136,20 @@ type writer struct {
 	buf   []byte // the held bytes while buffering
 	enc   encoder
 
-	pendingFlush bool // a Flush put off while buffering
-	flushBody    bool // ... when some of the body was held: not the headers alone
-	encWritten   bool // bytes went into enc since it was last flushed
+	pendingFlush flushWant // what a Flush put off while buffering asked for
+	encWritten   bool      // bytes went into enc since it was last flushed
 }
+
+// A flushWant is what a Flush made while the first bytes are held asks
+// for once the decision is made: the headers alone when none of the body
+// had been written yet, else also the body held then.
+type flushWant uint8
+
+const (
+	noFlush flushWant = iota
+	flushHeaders
+	flushHeld
+)
 
 // WriteString is watched so that a string is not copied twice.
 func (cw *writer) WriteString(s string) (int, error) { return cw.Write([]byte(s)) }
@@ -254,14 +264,13 @@ func (cw *writer) writeHeld() {
 		cw.bodyWrite(cw.buf)
 	}
 	cw.buf = nil
-	if cw.pendingFlush {
-		cw.pendingFlush = false
-		if cw.flushBody {
-			cw.Flush()
-		} else {
-			cw.w.Flush()
-		}
+	switch cw.pendingFlush {
+	case flushHeld:
+		cw.Flush()
+	case flushHeaders:
+		cw.w.Flush()
 	}
+	cw.pendingFlush = noFlush
 }
 
 // pass sends the status and lets the rest of the response through.
@@ -363,8 +372,11 @@ func (cw *writer) ReadFrom(src io.Reader) (int64, error) {
 func (cw *writer) Flush() {
 	switch cw.state {
 	case buffering:
-		cw.pendingFlush = true
-		cw.flushBody = cw.flushBody || len(cw.buf) > 0
+		want := flushHeaders
+		if len(cw.buf) > 0 {
+			want = flushHeld
+		}
+		cw.pendingFlush = max(cw.pendingFlush, want)
 		return
 	case compressing:
 		// With nothing written since the last flush, flushing the

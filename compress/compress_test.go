@@ -48,6 +48,24 @@ func decode(t *testing.T, enc string, body []byte) string {
 	return string(out)
 }
 
+// getRaw serves h on a real server (its writer has the ReadFrom a recorder
+// lacks) and GETs it with Accept-Encoding: accept, the body left as sent.
+// The response, transport and server are closed when the test ends.
+func getRaw(t *testing.T, h http.Handler, accept string) *http.Response {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	req, err := http.NewRequest("GET", srv.URL, nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept-Encoding", accept)
+	tr := &http.Transport{DisableCompression: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	resp, err := tr.RoundTrip(req)
+	require.NoError(t, err)
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
 // respond is a handler that sends body with the given headers and status,
 // written in two parts.
 func respond(code int, header http.Header, body string) http.HandlerFunc {
@@ -246,17 +264,8 @@ func TestStreaming(t *testing.T) {
 		<-release
 		io.WriteString(w, "end")
 	}))
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	defer close(release)
-	req, err := http.NewRequest("GET", srv.URL, nil)
-	require.NoError(t, err)
-	req.Header.Set("Accept-Encoding", "gzip")
-	tr := &http.Transport{DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	resp, err := tr.RoundTrip(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
+	defer close(release) // before the server closes: it waits for h
+	resp := getRaw(t, h, "gzip")
 	require.Equal(t, "gzip", resp.Header.Get("Content-Encoding"))
 	zr, err := gzip.NewReader(resp.Body)
 	require.NoError(t, err)
@@ -277,29 +286,35 @@ func TestHeaderFlush(t *testing.T) {
 		name   string
 		write  func(w http.ResponseWriter)
 		blocks int
+		body   string
 	}{
 		{"flush, then ReadFrom", func(w http.ResponseWriter) {
 			w.Header().Set("Content-Length", strconv.Itoa(len(text)))
 			w.WriteHeader(http.StatusOK)
 			w.(http.Flusher).Flush()
 			_, _ = w.(io.ReaderFrom).ReadFrom(strings.NewReader(text)) // as io.Copy from a file
-		}, 0},
+		}, 0, text},
 		{"flush, then Write", func(w http.ResponseWriter) {
 			w.WriteHeader(http.StatusOK)
 			w.(http.Flusher).Flush()
 			_, _ = io.WriteString(w, text)
-		}, 0},
+		}, 0, text},
+		{"short Write, flush, Write", func(w http.ResponseWriter) {
+			_, _ = io.WriteString(w, text[:100]) // held: under the minimum size
+			w.(http.Flusher).Flush()
+			_, _ = io.WriteString(w, text[100:])
+		}, 1, text},
 		{"Write, flush, Write", func(w http.ResponseWriter) {
 			_, _ = io.WriteString(w, text)
 			w.(http.Flusher).Flush()
 			_, _ = io.WriteString(w, "end")
-		}, 1},
+		}, 1, text + "end"},
 		{"Write, flush, flush, Write", func(w http.ResponseWriter) {
 			_, _ = io.WriteString(w, text)
 			w.(http.Flusher).Flush()
 			w.(http.Flusher).Flush()
 			_, _ = io.WriteString(w, "end")
-		}, 1},
+		}, 1, text + "end"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -307,26 +322,12 @@ func TestHeaderFlush(t *testing.T) {
 				w.Header().Set("Content-Type", "text/plain")
 				tc.write(w)
 			}))
-			// A real server: its writer has the ReadFrom a recorder lacks.
-			srv := httptest.NewServer(h)
-			defer srv.Close()
-			req, err := http.NewRequest("GET", srv.URL, nil)
-			require.NoError(t, err)
-			req.Header.Set("Accept-Encoding", "gzip")
-			tr := &http.Transport{DisableCompression: true}
-			defer tr.CloseIdleConnections()
-			resp, err := tr.RoundTrip(req)
-			require.NoError(t, err)
-			defer resp.Body.Close()
+			resp := getRaw(t, h, "gzip")
 			require.Equal(t, "gzip", resp.Header.Get("Content-Encoding"))
 			body, err := io.ReadAll(resp.Body)
 			require.NoError(t, err)
 			assert.Equal(t, tc.blocks, bytes.Count(body, syncMarker), "sync blocks in % x", body)
-			want := text
-			if tc.blocks == 1 {
-				want += "end"
-			}
-			assert.Equal(t, want, decode(t, "gzip", body))
+			assert.Equal(t, tc.body, decode(t, "gzip", body))
 		})
 	}
 }
@@ -365,21 +366,12 @@ func TestInterfaces(t *testing.T) {
 				file.ServeHTTP(w, r)
 			}))
 			called := false
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			resp := getRaw(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				sw := spy{w, &called}
 				outer = testutil.Interfaces(sw)
 				h.ServeHTTP(sw, r)
-			}))
-			defer srv.Close()
-			req, err := http.NewRequest("GET", srv.URL, nil)
-			require.NoError(t, err)
-			req.Header.Set("Accept-Encoding", "gzip")
-			tr := &http.Transport{DisableCompression: true}
-			defer tr.CloseIdleConnections()
-			resp, err := tr.RoundTrip(req)
-			require.NoError(t, err)
+			}), "gzip")
 			body, err := io.ReadAll(resp.Body)
-			resp.Body.Close()
 			require.NoError(t, err)
 			assert.Equal(t, text, decode(t, resp.Header.Get("Content-Encoding"), body))
 			assert.Equal(t, outer, inner)

@@ -3,7 +3,6 @@ package compress
 import (
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -29,18 +28,9 @@ func TestSendfileChild(t *testing.T) {
 	sendfiletest.Child(t)
 	p := filepath.Join(t.TempDir(), "big.png")
 	require.NoError(t, os.WriteFile(p, make([]byte, sendfileSize), 0o644))
-	srv := httptest.NewServer(New()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	res := getRaw(t, New()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.ServeFile(w, r, p)
-	})))
-	defer srv.Close()
-	req, err := http.NewRequest("GET", srv.URL, nil)
-	require.NoError(t, err)
-	req.Header.Set("Accept-Encoding", "gzip")
-	tr := &http.Transport{DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	res, err := tr.RoundTrip(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
+	})), "gzip")
 	require.Empty(t, res.Header.Get("Content-Encoding"))
 	n, err := io.Copy(io.Discard, res.Body)
 	require.NoError(t, err)
