@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -40,11 +39,7 @@ func TestNoCacheOpensEveryTime(t *testing.T) {
 			s := startServer(t, append(tc.args, "-b", "127.0.0.1", "-d", dir, "0"), nil)
 			get := func() {
 				t.Helper()
-				resp, err := http.Get(s.url() + "/small.txt")
-				require.NoError(t, err)
-				body, err := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				require.NoError(t, err)
+				resp, body := rawRequest(t, s.addr.String(), "GET", "/small.txt")
 				assert.Equal(t, http.StatusOK, resp.StatusCode)
 				assert.Equal(t, "cached or not\n", string(body))
 			}
