@@ -997,7 +997,7 @@ func (b *bench) download(size int64, servers [nCols]*server) error {
 		return err
 	}
 	var rate, cpu [nCols][]float64
-	gib := float64(size) * float64(b.fetches()) / (1 << 30)
+	sampleGiB := float64(size) * float64(b.fetches()) / (1 << 30) // fetched per sample
 	for run := 0; run < b.runs; run++ {
 		for c, s := range servers {
 			if s == nil {
@@ -1020,8 +1020,8 @@ func (b *bench) download(size int64, servers [nCols]*server) error {
 			if err != nil {
 				return err
 			}
-			rate[c] = append(rate[c], gib*1024/secs)
-			cpu[c] = append(cpu[c], (c1-c0)/gib)
+			rate[c] = append(rate[c], sampleGiB*1024/secs)
+			cpu[c] = append(cpu[c], (c1-c0)/sampleGiB)
 		}
 	}
 	client := map[bool]string{true: "curl", false: "Go client"}[b.curl]
